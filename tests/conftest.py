@@ -27,3 +27,50 @@ def corpus_path(*parts: str) -> Path:
 def corpus() -> Path:
     """The corpus root; skips the test when the shared corpus is absent."""
     return corpus_path()
+
+
+class _TinySqliteDb:
+    """A minimal ``cablegram.archive.api.Db`` over sqlite3, for tests of the access
+    tables that do not need a whole archive (autocommit; nested transactions join
+    the outer one)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._depth = 0
+
+    def execute(self, sql: str, params: object = ()) -> int:
+        return self.conn.execute(sql, params).rowcount  # type: ignore[arg-type]
+
+    def query(self, sql: str, params: object = ()) -> list[tuple[object, ...]]:
+        return self.conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        from contextlib import contextmanager
+
+        @contextmanager
+        def tx():  # type: ignore[no-untyped-def]
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("COMMIT")
+
+        return tx()
+
+
+@pytest.fixture
+def tiny_db(tmp_path: Path) -> _TinySqliteDb:
+    """A fresh SQLite file behind the small ``Db`` protocol (access and messaging tables)."""
+    return _TinySqliteDb(tmp_path / "tiny.sqlite")
