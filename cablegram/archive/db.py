@@ -1,0 +1,221 @@
+"""The two :class:`~cablegram.archive.api.Db` handles: SQLite and PostgreSQL.
+
+Both speak SQL with ``?`` placeholders so that the store, access and messaging
+write each statement once. For psycopg the placeholders are rewritten to
+``%s`` (and a literal ``%`` doubled), skipping quoted strings.
+
+A handle serialises its users with a re-entrant lock: the web server calls the
+archive from several threads, and one connection must not interleave two
+transactions. ``transaction()`` nests: only the outermost one commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from cablegram.errors import ArchiveError
+
+# A quoted SQL string or identifier, or a placeholder / percent sign outside them.
+_QMARK_TOKENS = ("'", '"')
+
+
+def qmark_to_pyformat(sql: str) -> str:
+    """Rewrite ``?`` placeholders as ``%s`` for psycopg, leaving quoted text alone."""
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = None
+            continue
+        if ch in _QMARK_TOKENS:
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class SqliteDb:
+    """One SQLite file in WAL mode (readers never wait for the writer)."""
+
+    dialect: Literal["sqlite", "postgresql"] = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves so that a
+            # batch is exactly one transaction (crash safety of ingest).
+            self.conn = sqlite3.connect(self.path, isolation_level=None,
+                                        check_same_thread=False, timeout=30.0)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL stays consistent
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open SQLite archive {self.path}: {exc}") from exc
+        self.lock = threading.RLock()
+        self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self.lock:
+            try:
+                return self.conn.execute(sql, tuple(params)).rowcount
+            except sqlite3.Error as exc:
+                raise _archive_error(self.path, exc) from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        with self.lock:
+            try:
+                self.conn.executemany(sql, rows)
+            except sqlite3.Error as exc:
+                raise _archive_error(self.path, exc) from exc
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            try:
+                return list(self.conn.execute(sql, tuple(params)).fetchall())
+            except sqlite3.Error as exc:
+                raise _archive_error(self.path, exc) from exc
+
+    def executescript(self, script: str) -> None:
+        with self.lock:
+            try:
+                self.conn.executescript(script)
+            except sqlite3.Error as exc:
+                raise _archive_error(self.path, exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock:
+            outer = self._depth == 0
+            if outer:
+                # IMMEDIATE takes the write lock now, so two writers queue
+                # instead of failing halfway with SQLITE_BUSY.
+                self.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.conn.rollback()
+                raise
+            self._depth -= 1
+            if outer:
+                self.execute("COMMIT")
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+class PostgresDb:
+    """A psycopg 3 connection in autocommit mode, with explicit transactions."""
+
+    dialect: Literal["sqlite", "postgresql"] = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - psycopg is a declared extra
+            raise ArchiveError("PostgreSQL needs psycopg: pip install 'cablegram[postgres]'") \
+                from exc
+        self.url = url
+        self._psycopg = psycopg
+        try:
+            self.conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise ArchiveError(f"cannot connect to PostgreSQL archive {_redact(url)}: "
+                               f"{_first_line(exc)}") from exc
+        self.lock = threading.RLock()
+        self._depth = 0
+
+    def _err(self, exc: Exception) -> ArchiveError:
+        return ArchiveError(f"PostgreSQL archive {_redact(self.url)} failed: {_first_line(exc)}")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self.lock:
+            try:
+                cur = self.conn.execute(qmark_to_pyformat(sql), tuple(params))
+                return cur.rowcount
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        with self.lock:
+            try:
+                with self.conn.cursor() as cur:
+                    cur.executemany(qmark_to_pyformat(sql), rows)
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            try:
+                cur = self.conn.execute(qmark_to_pyformat(sql), tuple(params))
+                return list(cur.fetchall())
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+
+    def executescript(self, script: str) -> None:
+        with self.lock:
+            try:
+                self.conn.execute(script)
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            try:
+                with self.conn.transaction():
+                    yield
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+def _archive_error(path: str, exc: sqlite3.Error) -> ArchiveError:
+    return ArchiveError(f"SQLite archive {path} failed: {exc}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _redact(url: str) -> str:
+    """The URL without a password, for error messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        cred, host = rest.rsplit("@", 1)
+        user = cred.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url

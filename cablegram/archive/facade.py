@@ -1,0 +1,216 @@
+"""The Archive both backends share: the store for records, tantivy for search.
+
+Every read takes a Principal and puts the visibility rule inside the SQL
+(:mod:`cablegram.archive.sqlfilter`). A cable the principal may not see raises
+:class:`NotFound` with exactly the message of a missing one.
+
+The search index is derived from the store: before every search the facade
+asks it to catch up with the store's change sequence, so an index that lags
+or is missing is brought up to date, never trusted blindly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from cablegram.access.principal import Principal
+from cablegram.archive.api import IngestSummary, QuarantineEntry, RefLink, Refs, SearchResult, Sort
+from cablegram.archive.api import StoredCable as StoredCable
+from cablegram.archive.db import PostgresDb, SqliteDb, _redact
+from cablegram.archive.ingest import ingest_paths
+from cablegram.archive.sqlfilter import visibility_sql
+from cablegram.archive.store import SqlStore, canonical_id
+from cablegram.errors import ArchiveError, FormatError, NotFound
+from cablegram.model import Cable
+
+_EXPORT_CHUNK = 500
+
+
+def default_index_dir(url: str, db: SqliteDb | PostgresDb) -> Path:
+    """``cablegram.db`` -> ``cablegram.index/``; PostgreSQL: a per-server cache dir."""
+    if isinstance(db, SqliteDb):
+        return Path(db.path).with_suffix(".index")
+    env = os.environ.get("CABLEGRAM_INDEX_DIR")
+    if env:
+        return Path(env)
+    digest = hashlib.sha256(_redact(url).encode()).hexdigest()[:16]
+    return Path.home() / ".cache" / "cablegram" / digest
+
+
+class SqlArchive:
+    """:class:`cablegram.archive.api.Archive` over a :class:`SqlStore`."""
+
+    def __init__(self, url: str, store: SqlStore, index_dir: Path | None = None) -> None:
+        self.url = url
+        self.store = store
+        self.db = store.db
+        self.index_dir = index_dir or default_index_dir(url, store.db)
+        self._index: Any = None
+        self._index_lock = threading.Lock()
+
+    def __enter__(self) -> SqlArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str], *, progress: bool = False) -> IngestSummary:
+        return ingest_paths(self.store, paths, progress=progress)
+
+    def add(self, cable: Cable) -> Literal["new", "unchanged", "version"]:
+        if cable.reference_id is None:
+            raise FormatError("a cable without a reference id cannot be archived",
+                              source=cable.source.path, rule="T2")
+        outcome = self.store.write_batch([cable])[0]
+        if outcome == "new":
+            return "new"
+        if outcome == "version":
+            return "version"
+        return "unchanged"
+
+    # -- reading ----------------------------------------------------------------
+
+    def _vis(self, principal: Principal, table: str = "c") -> tuple[str, list[Any]]:
+        return visibility_sql(principal, self.db.dialect, table=table)
+
+    def get(self, reference_id: str, principal: Principal,
+            version: int | None = None) -> StoredCable:
+        rid = canonical_id(reference_id)
+        vis, params = self._vis(principal)
+        args: list[Any] = [rid]
+        if version is None:
+            where = "c.reference_id = ? AND c.current = 1"
+        else:
+            where = "c.reference_id = ? AND c.version = ?"
+            args.append(int(version))
+        rows = self.store.stored(f"{where} AND {vis}", [*args, *params])
+        if not rows:
+            raise _not_found(rid, version)
+        return rows[0]
+
+    def versions(self, reference_id: str, principal: Principal) -> list[StoredCable]:
+        rid = canonical_id(reference_id)
+        vis, params = self._vis(principal)
+        rows = self.store.stored(f"c.reference_id = ? AND {vis}", [rid, *params],
+                                 order="c.version")
+        if not rows:
+            raise _not_found(rid, None)
+        return rows
+
+    def refs(self, reference_id: str, principal: Principal) -> Refs:
+        cable = self.get(reference_id, principal).cable
+        rid = str(cable.reference_id)
+        vis, params = self._vis(principal)
+        targets = sorted({str(r.id) for r in cable.references if r.id is not None})
+        subjects: dict[str, str | None] = {}
+        if targets:
+            marks = ", ".join("?" for _ in targets)
+            for to_id, subject in self.db.query(
+                    f"SELECT c.reference_id, c.subject FROM cables c WHERE c.current = 1 "
+                    f"AND c.reference_id IN ({marks}) AND {vis}", [*targets, *params]):
+                subjects[to_id] = subject
+        # A withheld target answers like a missing one: a bare id (RefLink doc).
+        cites = [RefLink(reference_id=str(r.id), in_archive=str(r.id) in subjects,
+                         subject=subjects.get(str(r.id)), letter=r.letter, text=r.text)
+                 for r in cable.references if r.id is not None]
+        cited_by: dict[str, RefLink] = {}
+        for from_id, subject, letter, text in self.db.query(
+                f"SELECT c.reference_id, c.subject, r.letter, r.text FROM cable_refs r "
+                f"JOIN cables c ON c.id = r.cable_row WHERE r.to_id = ? AND c.current = 1 "
+                f"AND {vis} ORDER BY c.reference_id, r.letter", [rid, *params]):
+            cited_by.setdefault(from_id, RefLink(reference_id=from_id, in_archive=True,
+                                                 subject=subject, letter=letter, text=text))
+        return Refs(cites=cites, cited_by=list(cited_by.values()))
+
+    def export(self, query: str, principal: Principal) -> Iterator[Cable]:
+        """Current versions matching ``query`` (empty: every visible cable), streamed."""
+        vis, params = self._vis(principal)
+        if not query.strip():
+            for sc in self.store.iter_stored(f"c.current = 1 AND {vis}", params):
+                yield sc.cable
+            return
+        index = self._synced_index()
+        chunk: list[str] = []
+        for rid in index.ids(query, principal):
+            chunk.append(rid)
+            if len(chunk) >= _EXPORT_CHUNK:
+                yield from self._by_ids(chunk, vis, params)
+                chunk = []
+        if chunk:
+            yield from self._by_ids(chunk, vis, params)
+
+    def _by_ids(self, ids: list[str], vis: str, params: list[Any]) -> Iterator[Cable]:
+        marks = ", ".join("?" for _ in ids)
+        # The SQL filter applies again: the index is derived data, never the authority.
+        found = {str(sc.cable.reference_id): sc.cable for sc in self.store.stored(
+            f"c.current = 1 AND c.reference_id IN ({marks}) AND {vis}", [*ids, *params])}
+        for rid in ids:
+            if rid in found:
+                yield found[rid]
+
+    def stats(self, principal: Principal) -> dict[str, Any]:
+        vis, params = self._vis(principal)
+        q = self.db.query
+        cables = int(q(f"SELECT COUNT(*) FROM cables c WHERE c.current = 1 AND {vis}",
+                       params)[0][0])
+        versions = int(q(f"SELECT COUNT(*) FROM cables c WHERE {vis}", params)[0][0])
+        by_class = {str(k): int(n) for k, n in q(
+            f"SELECT c.classification, COUNT(*) FROM cables c WHERE c.current = 1 AND {vis} "
+            f"GROUP BY c.classification ORDER BY c.classification", params)}
+        by_year = {str(k) if k is not None else "unknown": int(n) for k, n in q(
+            f"SELECT c.year, COUNT(*) FROM cables c WHERE c.current = 1 AND {vis} "
+            f"GROUP BY c.year ORDER BY c.year", params)}
+        quarantined = int(q("SELECT COUNT(*) FROM quarantine")[0][0])
+        return {"cables": cables, "versions": versions, "quarantined": quarantined,
+                "by_classification": by_class, "by_year": by_year}
+
+    def quarantine(self) -> list[QuarantineEntry]:
+        return self.store.quarantine()
+
+    # -- search -----------------------------------------------------------------
+
+    def _load_index(self) -> Any:
+        if self._index is None:
+            try:
+                from cablegram.archive.index import SearchIndex
+            except ImportError as exc:
+                raise ArchiveError("search is not available in this build: the search index "
+                                   "module (cablegram.archive.index) is missing") from exc
+            self._index = SearchIndex(self.index_dir)
+        return self._index
+
+    def _synced_index(self) -> Any:
+        with self._index_lock:
+            index = self._load_index()
+            index.sync(self.store)
+            return index
+
+    def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
+               sort: Sort = "relevance", facets: bool = True) -> SearchResult:
+        index = self._synced_index()
+        result: SearchResult = index.search(query, principal, limit=limit, offset=offset,
+                                            sort=sort, facets=facets)
+        return result
+
+    def reindex(self) -> int:
+        with self._index_lock:
+            return int(self._load_index().rebuild(self.store))
+
+    def close(self) -> None:
+        if self._index is not None and hasattr(self._index, "close"):
+            self._index.close()
+        self.store.close()
+
+
+def _not_found(rid: str, version: int | None) -> NotFound:
+    """The same words for a missing cable and one the principal may not see."""
+    if version is None:
+        return NotFound(f"no cable {rid} in the archive")
+    return NotFound(f"no version {version} of cable {rid} in the archive")

@@ -1,0 +1,143 @@
+"""Ingest: stream readers' output into the store in batches, with a progress bar.
+
+Readers (``cablegram.formats.read_paths``) yield a :class:`Cable` or an
+``Unreadable`` per input record; this module counts them, batches them into
+transactions of :data:`BATCH` items (one commit per batch, never per cable)
+and quarantines what cannot be stored: unreadable input and cables without a
+reference id (T2). Memory stays flat: one batch is held at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from cablegram.archive.api import IngestSummary
+from cablegram.archive.store import Rejected, SqlStore
+from cablegram.errors import ArchiveError
+from cablegram.model import Cable
+
+BATCH = 1000  # cables per transaction: large enough to amortise the commit
+
+# Inputs that may hold many cables each: their count is unknown up front.
+_MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".jsonl")
+
+
+def read_items(paths: Iterable[str]) -> Iterator[Any]:
+    """The readers' stream over ``paths`` (files, directories, ``-``, containers)."""
+    try:
+        from cablegram.formats import read_paths
+    except ImportError as exc:
+        raise ArchiveError("no cable readers are available (cablegram.formats.read_paths "
+                           "is missing); cannot ingest files") from exc
+    return iter(read_paths(list(paths)))
+
+
+def to_storable(item: Any) -> Cable | Rejected:
+    """A reader's item as the store takes it (an Unreadable becomes a Rejected)."""
+    if isinstance(item, Cable):
+        return item
+    raw = getattr(item, "raw", b"")
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    return Rejected(source=str(getattr(item, "source", "?")),
+                    position=str(getattr(item, "position", "?")),
+                    reason=str(getattr(item, "reason", "unreadable input")), raw=bytes(raw))
+
+
+def count_inputs(paths: Iterable[str]) -> int | None:
+    """Files under ``paths`` when each file holds one cable; None when unknown."""
+    total = 0
+    for p in paths:
+        if p == "-" or p.lower().endswith(_MULTI_SUFFIXES):
+            return None
+        path = Path(p)
+        if path.is_dir():
+            for _root, _dirs, files in os.walk(path):
+                for f in files:
+                    if f.lower().endswith(_MULTI_SUFFIXES):
+                        return None
+                    if not f.startswith(".") and not f.endswith((".md", ".jsonl")):
+                        total += 1
+        elif path.exists():
+            total += 1
+    return total
+
+
+def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
+                 progress: Progress | None = None, task: Any = None) -> IngestSummary:
+    """Store a stream of reader items; return the tally (read = the other four summed)."""
+    summary = IngestSummary()
+    pending: list[Cable | Rejected] = []
+
+    def flush() -> None:
+        for outcome in store.write_batch(pending):
+            summary.read += 1
+            if outcome == "new":
+                summary.new += 1
+            elif outcome == "unchanged":
+                summary.unchanged += 1
+            elif outcome == "version":
+                summary.versions += 1
+            else:
+                summary.quarantined += 1
+        if progress is not None:
+            progress.update(task, advance=len(pending))
+        pending.clear()
+
+    for item in items:
+        pending.append(to_storable(item))
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return summary
+
+
+def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = False,
+                 batch: int = BATCH) -> IngestSummary:
+    """Read ``paths`` and store every cable; show a progress bar on a terminal."""
+    paths = list(paths)
+    items = read_items(paths)
+    console = Console(stderr=True)
+    if not progress or not console.is_terminal:
+        return ingest_items(store, items, batch=batch)
+    total = count_inputs(paths)
+    columns: list[Any] = [SpinnerColumn(), TextColumn("ingest"), MofNCompleteColumn(),
+                          TextColumn("{task.fields[rate]}")]
+    if total is not None:
+        columns += [BarColumn(), TaskProgressColumn(), TimeRemainingColumn()]
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("ingest", total=total, rate="")
+        summary = _with_rate(store, items, bar, task, batch)
+    return summary
+
+
+def _with_rate(store: SqlStore, items: Iterator[Any], bar: Progress, task: Any,
+               batch: int) -> IngestSummary:
+    """ingest_items, with the rate (cables/s) refreshed in the bar's text."""
+
+    def counted() -> Iterator[Any]:
+        for n, it in enumerate(items, 1):
+            if n % batch == 0:
+                t = bar.tasks[0]
+                speed = t.speed
+                bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
+            yield it
+
+    return ingest_items(store, counted(), batch=batch, progress=bar, task=task)

@@ -1,0 +1,288 @@
+"""The store: cables, their versions, references, distribution and quarantine in SQL.
+
+:class:`Store` is the small protocol the search index follows (a change
+sequence and the current version of each changed cable). :class:`SqlStore`
+implements it once over a :class:`~cablegram.archive.db.SqliteDb` or
+:class:`~cablegram.archive.db.PostgresDb`: all SQL here is portable, and the two
+backend modules only open the connection and create the schema.
+
+Versions: the same reference id with the same sha256 of the raw text is the
+same version ("unchanged"); a different text is a new version, which becomes
+current (the newest by ingest order). A batch is one transaction and the
+(reference_id, content_hash) uniqueness makes a re-run after a crash a no-op
+for everything already committed, so an interrupted ingest started again ends
+with the same archive as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from cablegram.archive.api import QuarantineEntry, StoredCable
+from cablegram.archive.db import PostgresDb, SqliteDb
+from cablegram.archive.sqlfilter import caveats_column, distribution
+from cablegram.errors import ArchiveError
+from cablegram.formats.jsonform import from_json, to_json
+from cablegram.model import Cable, ReferenceId
+
+SCHEMA_VERSION = 1
+
+# Any constant works: it names the archive's writer lock among PostgreSQL advisory locks.
+_PG_WRITER_LOCK = 7_2011_0525
+
+Outcome = str  # "new" | "unchanged" | "version" | "quarantined"
+
+
+class Store(Protocol):
+    """What the search index needs from the archive's store."""
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, Cable | None]]:
+        """Changes after ``seq`` in order: (seq, reference id, current version or None)."""
+        ...
+
+    def max_seq(self) -> int:
+        """The newest change's sequence number (0 for an empty archive)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Input to quarantine: anything with source, position, reason and raw."""
+
+    source: str
+    position: str
+    reason: str
+    raw: bytes
+
+
+def content_hash(raw: str) -> str:
+    """sha256 of the raw text as UTF-8 (surrogates from undecodable bytes kept)."""
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def canonical_id(text: str) -> str:
+    """The canonical form of a reference id as asked for (T2), or the text as is."""
+    rid = ReferenceId.try_parse(text)
+    return str(rid) if rid else text.strip().upper()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+CABLE_COLUMNS = ("id", "reference_id", "version", "current", "content_hash", "raw", "record",
+                 "level", "classification", "caveats", "declassify_on", "dtg", "year", "origin",
+                 "subject", "source_format", "source_path", "source_metadata", "ingested_at")
+_INSERT_CABLE = (f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' for _ in CABLE_COLUMNS)})")
+_INSERT_REF = "INSERT INTO cable_refs (cable_row, from_id, to_id, letter, text) VALUES (?,?,?,?,?)"
+_INSERT_ADDR = "INSERT INTO cable_addressees (cable_row, role, name, ri) VALUES (?,?,?,?)"
+_INSERT_CHANGE = "INSERT INTO changes (seq, reference_id) VALUES (?, ?)"
+_INSERT_QUARANTINE = ("INSERT INTO quarantine (source, position, reason, raw, raw_hash, at) "
+                      "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+# Columns a StoredCable is rebuilt from, with the table alias "c".
+STORED_SELECT = "c.id, c.reference_id, c.version, c.current, c.content_hash, c.raw, c.record, " \
+                "c.ingested_at"
+
+_LOOKUP_CHUNK = 500  # reference ids per IN (...) lookup
+
+
+@dataclass(slots=True)
+class _IdState:
+    hashes: set[str]
+    max_version: int
+    current_row: int | None
+
+
+class SqlStore:
+    """The archive's tables on one SQL connection (either dialect)."""
+
+    def __init__(self, db: SqliteDb | PostgresDb) -> None:
+        self.db = db
+
+    # -- schema -----------------------------------------------------------------
+
+    def init_schema(self, script: str) -> None:
+        self.db.executescript(script)
+        rows = self.db.query("SELECT value FROM meta WHERE key = 'schema_version'")
+        if not rows:
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                            "ON CONFLICT DO NOTHING", (str(SCHEMA_VERSION),))
+        elif int(rows[0][0]) != SCHEMA_VERSION:
+            raise ArchiveError(f"archive schema version {rows[0][0]} is not the supported "
+                               f"version {SCHEMA_VERSION}; use a matching cablegram")
+
+    # -- writing ----------------------------------------------------------------
+
+    def write_batch(self, items: Sequence[Cable | Rejected]) -> list[Outcome]:
+        """Store a batch in ONE transaction; return each item's outcome in order."""
+        at = now_iso()
+        with self.db.transaction():
+            if self.db.dialect == "postgresql":
+                # One writer at a time: row ids and change numbers are taken as
+                # max + 1, and followers must see changes commit in seq order.
+                self.db.query("SELECT pg_advisory_xact_lock(?)", (_PG_WRITER_LOCK,))
+            return self._write_locked(items, at)
+
+    def _write_locked(self, items: Sequence[Cable | Rejected], at: str) -> list[Outcome]:
+        keyed = [(it, str(it.reference_id), content_hash(it.raw))
+                 for it in items if isinstance(it, Cable) and it.reference_id is not None]
+        state = self._lookup({rid for _, rid, _ in keyed})
+        next_row = int(self.db.query("SELECT COALESCE(MAX(id), 0) FROM cables")[0][0]) + 1
+        next_seq = int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM changes")[0][0]) + 1
+        pending: dict[int, list[Any]] = {}  # row id -> cable row (mutable: current flag)
+        demote: list[tuple[int]] = []
+        refs: list[tuple[Any, ...]] = []
+        addrs: list[tuple[Any, ...]] = []
+        changes: list[tuple[int, str]] = []
+        quarantine: list[tuple[Any, ...]] = []
+        outcomes: list[Outcome] = []
+        for it in items:
+            if isinstance(it, Rejected):
+                quarantine.append(_quarantine_row(it, at))
+                outcomes.append("quarantined")
+                continue
+            if it.reference_id is None:
+                quarantine.append(_quarantine_row(_no_id(it), at))
+                outcomes.append("quarantined")
+                continue
+            rid, h = str(it.reference_id), content_hash(it.raw)
+            st = state.setdefault(rid, _IdState(set(), 0, None))
+            if h in st.hashes:
+                outcomes.append("unchanged")
+                continue
+            outcomes.append("version" if st.max_version else "new")
+            if st.current_row is not None:
+                if st.current_row in pending:
+                    pending[st.current_row][3] = 0
+                else:
+                    demote.append((st.current_row,))
+            row_id = next_row
+            next_row += 1
+            st.max_version += 1
+            st.hashes.add(h)
+            st.current_row = row_id
+            pending[row_id] = _cable_row(row_id, it, st.max_version, h, at)
+            refs.extend((row_id, rid, str(r.id), r.letter, r.text)
+                        for r in it.references if r.id is not None)
+            addrs.extend((row_id, *d) for d in distribution(it))
+            changes.append((next_seq, rid))
+            next_seq += 1
+        self.db.executemany("UPDATE cables SET current = 0 WHERE id = ?", demote)
+        self.db.executemany(_INSERT_CABLE, list(pending.values()))
+        self.db.executemany(_INSERT_REF, refs)
+        self.db.executemany(_INSERT_ADDR, addrs)
+        self.db.executemany(_INSERT_CHANGE, changes)
+        self.db.executemany(_INSERT_QUARANTINE, quarantine)
+        return outcomes
+
+    def _lookup(self, rids: set[str]) -> dict[str, _IdState]:
+        state: dict[str, _IdState] = {}
+        ordered = sorted(rids)
+        for i in range(0, len(ordered), _LOOKUP_CHUNK):
+            chunk = ordered[i:i + _LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            for rid, h, version, current, row in self.db.query(
+                    f"SELECT reference_id, content_hash, version, current, id FROM cables "
+                    f"WHERE reference_id IN ({marks})", chunk):
+                st = state.setdefault(rid, _IdState(set(), 0, None))
+                st.hashes.add(h)
+                st.max_version = max(st.max_version, int(version))
+                if current:
+                    st.current_row = int(row)
+        return state
+
+    # -- reading ----------------------------------------------------------------
+
+    def stored(self, where: str, params: Sequence[Any], order: str = "c.id",
+               limit: int | None = None) -> list[StoredCable]:
+        sql = f"SELECT {STORED_SELECT} FROM cables c WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_stored(r) for r in self.db.query(sql, params)]
+
+    def iter_stored(self, where: str, params: Sequence[Any],
+                    batch: int = 500) -> Iterator[StoredCable]:
+        """Stream matching rows in id order, ``batch`` at a time (keyset paging)."""
+        last = 0
+        while True:
+            rows = self.db.query(
+                f"SELECT {STORED_SELECT} FROM cables c WHERE c.id > ? AND ({where}) "
+                f"ORDER BY c.id LIMIT {int(batch)}", [last, *params])
+            for r in rows:
+                yield _stored(r)
+            if len(rows) < batch:
+                return
+            last = int(rows[-1][0])
+
+    def quarantine(self) -> list[QuarantineEntry]:
+        rows = self.db.query("SELECT source, position, reason, raw, at FROM quarantine ORDER BY id")
+        return [QuarantineEntry(source=s, position=p, reason=r, raw=bytes(raw), at=parse_iso(at))
+                for s, p, r, raw, at in rows]
+
+    # -- the Store protocol -----------------------------------------------------
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, str, Cable | None]]:
+        rows = self.db.query("SELECT seq, reference_id FROM changes WHERE seq > ? "
+                             "ORDER BY seq LIMIT ?", (int(seq), int(limit)))
+        last: dict[str, int] = {}
+        for s, rid in rows:  # keep each id once, at its newest change in this window
+            last[rid] = int(s)
+        current: dict[str, Cable] = {}
+        ids = sorted(last)
+        for i in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[i:i + _LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            for sc in self.stored(f"c.current = 1 AND c.reference_id IN ({marks})", chunk):
+                current[str(sc.cable.reference_id)] = sc.cable
+        return sorted(((s, rid, current.get(rid)) for rid, s in last.items()),
+                      key=lambda t: t[0])
+
+    def max_seq(self) -> int:
+        return int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM changes")[0][0])
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _cable_row(row_id: int, c: Cable, version: int, h: str, at: str) -> list[Any]:
+    record = to_json(c)
+    record.pop("raw", None)  # kept once, in its own column
+    return [
+        row_id, str(c.reference_id), version, 1, h, c.raw,
+        json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str),
+        int(c.level), c.classification.banner, caveats_column(c.caveats),
+        c.declassify_on.isoformat() if c.declassify_on else None,
+        c.dtg.isoformat() if c.dtg else None, c.year, c.origin, c.subject,
+        c.source.format, c.source.path,
+        json.dumps(dict(c.source.metadata), ensure_ascii=False, default=str), at,
+    ]
+
+
+def _stored(r: Sequence[Any]) -> StoredCable:
+    _row, _rid, version, current, h, raw, record, at = r
+    d = json.loads(record)
+    d["raw"] = raw
+    return StoredCable(cable=from_json(d), version=int(version), current=bool(current),
+                       content_hash=h, ingested_at=parse_iso(at))
+
+
+def _no_id(c: Cable) -> Rejected:
+    meta = c.source.metadata
+    position = str(meta.get("position") or meta.get("row") or "whole input")
+    return Rejected(source=c.source.path or c.source.format, position=position,
+                    reason="no reference id could be read from the cable (rule T2)",
+                    raw=c.raw.encode("utf-8", "surrogateescape"))
+
+
+def _quarantine_row(q: Rejected, at: str) -> tuple[Any, ...]:
+    return (q.source, q.position, q.reason, q.raw, hashlib.sha256(q.raw).hexdigest(), at)
