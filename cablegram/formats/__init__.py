@@ -1,1 +1,313 @@
-"""cablegram.formats"""
+"""Readers and writers of every published form of a cable.
+
+The entry points:
+
+* :func:`detect` names the format of some bytes, by their content;
+* :func:`read_bytes` reads bytes in any format and yields a :class:`Cable`
+  per cable found, or an :class:`Unreadable` saying why something is not one;
+* :func:`read_paths` does the same over files, directories (recursive, in
+  sorted order), ``-`` for stdin, and ``.gz``/``.zip``/``.tar`` containers.
+
+Nothing read is silently dropped: every input ends as a cable or as an
+Unreadable carrying its bytes, its place and the reason. In ``strict`` mode the
+first problem raises :class:`cablegram.errors.FormatError` instead.
+
+One module per format: ``telegram`` (the text itself, the codec every other
+reader calls), ``wikileaks`` (Cablegate HTML), ``plusd`` (PlusD HTML of the
+1970s), ``plusd_markdown``, ``cablescsv``, ``cfpf`` (NARA bodies with entity
+markup) and ``jsonform`` (our own JSON form); ``markdown`` and ``htmlfrag``
+write cables for people. The codec functions are re-exported here lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import itertools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from cablegram.errors import FormatError
+from cablegram.formats.cablescsv import iter_cables_csv
+from cablegram.formats.cfpf import parse_cfpf
+from cablegram.formats.containers import container_kind, iter_members, sniff_container
+from cablegram.formats.detect import detect, looks_like_telegram, telegram_marks
+from cablegram.formats.plusd import parse_plusd_html
+from cablegram.formats.unreadable import Unreadable
+from cablegram.model import Cable, Source
+
+FORMATS: tuple[str, ...] = (
+    "telegram", "wikileaks-html", "plusd-html", "plusd-markdown", "cables-csv", "cfpf", "json",
+)
+
+Record = Cable | Unreadable
+
+# Bytes read before choosing a format when reading a file or stdin; a cables.csv
+# is then streamed from there, anything else is read whole.
+_HEAD = 64 * 1024
+
+# Functions of the codec and JSON modules, exported lazily so that this package
+# imports even while one of those modules is missing or broken.
+_LAZY = {
+    "parse_telegram": "cablegram.formats.telegram",
+    "render_telegram": "cablegram.formats.telegram",
+    "decode_bytes": "cablegram.formats.encoding",
+    "parse_wikileaks_html": "cablegram.formats.wikileaks",
+    "parse_plusd_markdown": "cablegram.formats.plusd_markdown",
+    "to_json": "cablegram.formats.jsonform",
+    "from_json": "cablegram.formats.jsonform",
+    "record_view": "cablegram.formats.jsonform",
+    "render_markdown": "cablegram.formats.markdown",
+    "render_html_fragment": "cablegram.formats.htmlfrag",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cablegram.formats' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "FORMATS", "Record", "Unreadable", "detect", "iter_cables_csv", "iter_members",
+    "looks_like_telegram", "parse_cfpf", "parse_plusd_html", "read_bytes", "read_paths",
+    "telegram_marks", *_LAZY,
+]
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8, else Latin-1; CRLF to LF (formats.encoding)."""
+    try:
+        from cablegram.formats.encoding import decode_bytes
+    except ImportError:  # the codec module not yet present: the same rule, inline
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        return text.lstrip("\ufeff").replace("\r\n", "\n")
+    return decode_bytes(data)
+
+
+def _telegram_parser(strict: bool) -> Callable[[str, Source], Cable]:
+    def parse(text: str, source: Source) -> Cable:
+        from cablegram.formats.telegram import parse_telegram
+
+        return parse_telegram(text, source=source, strict=strict)
+
+    return parse
+
+
+def _not_a_telegram(src: str, position: str, raw: bytes) -> Unreadable:
+    return Unreadable(src, position, "no text that looks like a telegram: fewer than two of "
+                      "its marks (VZCZC, DE, DTG, FM, TO, classification line, E.O., TAGS, "
+                      "SUBJECT, numbered paragraph; rules H1-H10, T1-T9)", raw)
+
+
+def _read_one(data: bytes, fmt: str, src: str, path: str | None, strict: bool) -> Record:
+    """Read a file holding one cable in ``fmt``."""
+    whole = "whole file"
+    if fmt == "telegram":
+        text = decode(data)
+        if not looks_like_telegram(text):
+            return _not_a_telegram(src, whole, data)
+        return _telegram_parser(strict)(text, Source(format="telegram", path=path))
+    if fmt == "wikileaks-html":
+        from cablegram.formats.wikileaks import parse_wikileaks_html
+
+        return parse_wikileaks_html(data, path=path, strict=strict)
+    if fmt == "plusd-html":
+        return parse_plusd_html(data, path=path, parser=_telegram_parser(strict))
+    if fmt == "plusd-markdown":
+        from cablegram.formats.plusd_markdown import parse_plusd_markdown
+
+        text = decode(data)
+        if not looks_like_telegram(text):  # e.g. a README quoting the markup
+            return _not_a_telegram(src, whole, data)
+        return parse_plusd_markdown(text, path=path)
+    if fmt == "cfpf":
+        return parse_cfpf(decode(data), path=path, parser=_telegram_parser(strict))
+    raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
+
+
+def _read_json(data: bytes, src: str, strict: bool) -> Iterator[Record]:
+    """One JSON object, or JSON lines (``cablegram parse --json`` output), in the JSON form."""
+    from cablegram.formats.jsonform import from_json
+
+    text = decode(data)
+    try:
+        docs: list[tuple[str, Any, bytes]] = [("whole file", json.loads(text), data)]
+    except ValueError:
+        docs = []
+        for n, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            raw = line.encode("utf-8", "surrogateescape")
+            try:
+                docs.append((f"line {n}", json.loads(line), raw))
+            except ValueError as exc:
+                docs.append((f"line {n}", exc, raw))
+    out: list[Record] = []
+    for position, doc, raw in docs:
+        if isinstance(doc, ValueError):
+            out.append(Unreadable(src, position, f"not JSON: {doc}", raw))
+        elif not isinstance(doc, dict) or "raw" not in doc:
+            out.append(Unreadable(src, position, "a JSON value that is not a cable in the "
+                                  "JSON form (an object with a 'raw' key)", raw))
+        else:
+            try:
+                out.append(from_json(doc))
+            except FormatError as exc:
+                out.append(Unreadable(src, position, exc.message, raw))
+    bad = [r for r in out if isinstance(r, Unreadable)]
+    if strict and bad:
+        raise FormatError(bad[0].reason, source=f"{src} {bad[0].position}", rule="json-form")
+    if out and len(bad) == len(out) and len(out) > 1:
+        # A JSON file of something else (e.g. a metadata listing): one record, not thousands.
+        yield Unreadable(src, "whole file", f"none of its {len(out)} JSON lines is a cable "
+                         f"in the JSON form (first: {bad[0].reason})", data)
+        return
+    yield from out
+
+
+def read_bytes(data: bytes, *, name: str | None = None, format: str | None = None,
+               strict: bool = False) -> Iterator[Record]:
+    """Read ``data`` (one file's bytes) and yield each cable, or an Unreadable.
+
+    ``format`` forces a format (one of :data:`FORMATS`); by default it is
+    detected from the content, with ``name`` as a tie-breaker. In default mode
+    this never raises on bad input; with ``strict`` it raises FormatError.
+    """
+    src = name or "<bytes>"
+    fmt = format or detect(data, name)
+    if fmt not in FORMATS:
+        raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
+    if fmt == "cables-csv":
+        yield from _guard(iter_cables_csv(io.BytesIO(data), name=src, strict=strict,
+                                          parser=_telegram_parser(strict)), src, data, strict)
+        return
+    if fmt == "json":
+        yield from _guard(_read_json(data, src, strict), src, data, strict)
+        return
+    try:
+        record = _read_one(data, fmt, src, name, strict)
+    except Exception as exc:  # any reader failure becomes a record, unless strict
+        if strict:
+            raise _as_format_error(exc, src) from exc
+        yield Unreadable(src, "whole file", _reason(exc, fmt), data)
+        return
+    yield record
+
+
+def _guard(records: Iterator[Record], src: str, data: bytes, strict: bool) -> Iterator[Record]:
+    """Turn an unexpected failure half-way through a multi-record file into an Unreadable."""
+    count = 0
+    try:
+        for r in records:
+            count += 1
+            yield r
+    except Exception as exc:
+        if strict:
+            raise _as_format_error(exc, src) from exc
+        yield Unreadable(src, f"after record {count}", _reason(exc, "read"),
+                         data if count == 0 else b"")
+
+
+def _reason(exc: Exception, fmt: str) -> str:
+    if isinstance(exc, FormatError):
+        return str(exc)
+    return f"the {fmt} reader failed: {type(exc).__name__}: {exc}"
+
+
+def _as_format_error(exc: Exception, src: str) -> FormatError:
+    if isinstance(exc, FormatError):
+        return exc
+    return FormatError(f"could not be read: {type(exc).__name__}: {exc}", source=src)
+
+
+def _read_stream(stream: IO[bytes], src: str, format: str | None,
+                 strict: bool) -> Iterator[Record]:
+    """Read an open binary stream; a cables.csv is streamed, anything else read whole."""
+    head = stream.read(_HEAD)
+    if len(head) == _HEAD:
+        head += stream.readline()  # end the head on a line boundary for the csv reader
+    fmt = format or detect(head, src)
+    if fmt == "cables-csv":
+        lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
+        yield from _guard(iter_cables_csv(lines, name=src, strict=strict,
+                                          parser=_telegram_parser(strict)), src, b"", strict)
+        return
+    data = head + stream.read()
+    yield from read_bytes(data, name=src, format=fmt, strict=strict)
+
+
+def _read_file(path: str, format: str | None, strict: bool) -> Iterator[Record]:
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(512)
+    except OSError as exc:
+        if strict:
+            raise FormatError(f"cannot open: {exc.strerror or exc}", source=path) from exc
+        yield Unreadable(path, "whole file", f"cannot open: {exc.strerror or exc}", b"")
+        return
+    if container_kind(path) or sniff_container(magic):
+        yield from _read_container(path, format, strict)
+        return
+    with open(path, "rb") as fh:
+        yield from _read_stream(fh, path, format, strict)
+
+
+def _read_container(path: str, format: str | None, strict: bool) -> Iterator[Record]:
+    members = iter_members(path)
+    while True:
+        try:
+            name, member = next(members)
+        except StopIteration:
+            return
+        except Exception as exc:  # a damaged archive: report it, keep what was read
+            if strict:
+                raise FormatError(f"damaged container: {exc}", source=path) from exc
+            yield Unreadable(path, "container", f"damaged container: {exc}", b"")
+            return
+        if isinstance(member, bytes):
+            yield from read_bytes(member, name=name, format=format, strict=strict)
+        else:
+            yield from _read_stream(member, name, format, strict)
+
+
+def _walk(directory: str) -> Iterator[str]:
+    """Files under ``directory``, recursively, in sorted order; dot-files skipped."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if not f.startswith("."):
+                yield os.path.join(root, f)
+
+
+def read_paths(paths: Iterable[str], *, format: str | None = None, strict: bool = False,
+               stdin: IO[bytes] | None = None) -> Iterator[Record]:
+    """Read files, directories (recursive, sorted), ``-`` (stdin) and containers."""
+    if format is not None and format not in FORMATS:
+        raise FormatError(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+    for p in paths:
+        if p == "-":
+            yield from _read_stream(stdin or sys.stdin.buffer, "-", format, strict)
+        elif os.path.isdir(p):
+            for f in _walk(p):
+                yield from _read_file(f, format, strict)
+        elif os.path.exists(p):
+            yield from _read_file(p, format, strict)
+        else:
+            reason = "no such file or directory"
+            if strict:
+                raise FormatError(reason, source=p)
+            yield Unreadable(p, "whole file", reason, b"")
+
+
+def read_path(path: str | Path, **kwargs: Any) -> list[Record]:
+    """All records of one path, as a list (a convenience for tests and scripts)."""
+    return list(read_paths([str(path)], **kwargs))

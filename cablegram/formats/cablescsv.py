@@ -1,0 +1,194 @@
+"""The ``cables.csv`` distribution of Cablegate (corpus/cables-csv).
+
+No header row; eight columns per row: row number, ``M/D/YYYY H:MM`` (UTC),
+reference id, origin, classification, ``|``-joined reference ids, the
+transmission header, the text. Quotes inside fields are escaped with a
+backslash (``\\"``), not doubled, and fields hold newlines.
+
+The full file is 1.7 GB, so it is streamed: one row is read, decoded, parsed
+and yielded before the next is read, and memory stays flat whatever the size.
+Each row keeps its columns in ``source.metadata`` and its position as
+``row N``; a row that cannot be read becomes an :class:`Unreadable` with the
+exact bytes it took, and reading goes on with the next row.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from cablegram.errors import FormatError
+from cablegram.formats.unreadable import Unreadable
+from cablegram.model import Cable, ParseWarning, ReferenceId, Source
+
+FORMAT = "cables-csv"
+COLUMNS = ("row", "date", "reference_id", "origin", "classification", "references",
+           "header", "text")
+
+# A first line of cables.csv: ``"1","12/28/1966 18:48","66BUENOSAIRES2481",`` (detect.py).
+ROW_START_RE = re.compile(rb'^"\d+","\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}","')
+# The date column: ``12/28/1966 18:48`` (month/day/year, 24-hour clock, UTC).
+DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})$")
+
+# A cable's text can exceed the csv module's default 128 KiB field limit; the
+# limit is a guard against runaway quoting, so keep one, but far above any cable.
+_FIELD_LIMIT = 64 * 1024 * 1024
+
+Parser = Callable[[str, Source], Cable]
+
+
+class _LineTap:
+    """Feeds decoded lines to the csv reader and keeps the raw bytes of the current row.
+
+    Lines are decoded one by one: UTF-8, else Latin-1 (which cannot fail), so a
+    stray Latin-1 byte spoils neither its row nor the rest of the file. CRLF is
+    turned into LF as the other readers do (encoding.decode_bytes).
+    """
+
+    def __init__(self, lines: Iterable[bytes | str]) -> None:
+        self._lines = iter(lines)
+        self.raw: list[bytes] = []
+        self.latin1 = False
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if isinstance(line, str):
+            self.raw.append(line.encode("utf-8", "surrogateescape"))
+            text = line
+        else:
+            self.raw.append(line)
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("latin-1")
+                self.latin1 = True
+        if text.endswith("\r\n"):
+            text = text[:-2] + "\n"
+        return text
+
+    def take(self) -> tuple[bytes, bool]:
+        raw, latin1 = b"".join(self.raw), self.latin1
+        self.raw, self.latin1 = [], False
+        return raw, latin1
+
+
+def _default_parser(text: str, source: Source) -> Cable:
+    from cablegram.formats.telegram import parse_telegram
+
+    return parse_telegram(text, source=source)
+
+
+def row_text(header: str, text: str) -> str:
+    """The telegram text of a row: the header column, a blank line, the text column.
+
+    WikiLeaks printed the same two fields as two blocks; a blank line keeps the
+    header's last line (``INFO ...``) apart from the first text line (T1).
+    """
+    if not header.strip():
+        return text
+    return header.rstrip("\n") + "\n\n" + text
+
+
+def parse_date(value: str) -> str | None:
+    """``12/28/1966 18:48`` -> ``1966-12-28T18:48:00Z``, or None if it is not a date."""
+    m = DATE_RE.match(value.strip())
+    if not m:
+        return None
+    mo, d, y, h, mi = (int(g) for g in m.groups())
+    try:
+        return datetime(y, mo, d, h, mi, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+
+
+def iter_cables_csv(stream: IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str], *,
+                    name: str | None = None, strict: bool = False,
+                    parser: Parser | None = None) -> Iterator[Cable | Unreadable]:
+    """Yield one :class:`Cable` (or :class:`Unreadable`) per row of a cables.csv stream.
+
+    ``parser`` turns the row's telegram text into a cable; by default the
+    telegram reader (formats.telegram.parse_telegram). In ``strict`` mode a bad
+    row raises :class:`FormatError` instead of yielding an Unreadable.
+    """
+    src = name or "<cables.csv>"
+    parse = parser or _default_parser
+    tap = _LineTap(stream)
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    reader = csv.reader(tap, escapechar="\\", doublequote=False, strict=False)
+    index = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            index += 1
+            raw, _ = tap.take()
+            bad = Unreadable(src, f"row {index}", f"not a csv row: {exc}", raw)
+            if strict:
+                raise FormatError(bad.reason, source=f"{src} {bad.position}") from exc
+            yield bad
+            continue
+        raw, latin1 = tap.take()
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line between rows carries nothing
+        index += 1
+        yield _row_to_cable(row, raw, latin1, src, index, strict, parse)
+
+
+def _row_to_cable(row: list[str], raw: bytes, latin1: bool, src: str, index: int,
+                  strict: bool, parse: Parser) -> Cable | Unreadable:
+    position = f"row {index}"
+    if len(row) != len(COLUMNS):
+        reason = (f"expected {len(COLUMNS)} columns (row number, date, reference id, origin, "
+                  f"classification, references, header, text), found {len(row)}")
+        if strict:
+            raise FormatError(reason, source=f"{src} {position}")
+        return Unreadable(src, position, reason, raw)
+    meta: dict[str, Any] = dict(zip(COLUMNS, row, strict=True))
+    meta["references"] = [r for r in row[5].split("|") if r.strip()]
+    meta["position"] = position
+    created = parse_date(row[1])
+    if created:
+        meta["created"] = created
+    if latin1:
+        meta["encoding"] = "latin-1"
+    del meta["header"], meta["text"]  # they are the cable's raw text, kept there
+    text = row_text(row[6], row[7])
+    if not text.strip():
+        reason = "the header and text columns are empty: no telegram to read"
+        if strict:
+            raise FormatError(reason, source=f"{src} {position}")
+        return Unreadable(src, position, reason, raw)
+    source = Source(format=FORMAT, path=src, metadata=meta)
+    try:
+        cable = parse(text, source)
+    except FormatError:
+        if strict:
+            raise
+        return Unreadable(src, position, "the telegram text could not be read", raw)
+    return _reconcile(cable, source, row[2])
+
+
+def _reconcile(cable: Cable, source: Source, column_id: str) -> Cable:
+    """Keep the row's metadata on the cable, and note an id the text disagrees with."""
+    warnings = list(cable.warnings)
+    ref = cable.reference_id
+    col = ReferenceId.try_parse(column_id) if column_id.strip() else None
+    if ref is None and col is not None:
+        ref = col
+        warnings.append(ParseWarning("T2", f"reference id {col} taken from the csv column; "
+                                           "the text has no message reference number"))
+    elif ref is not None and col is not None and ref != col:
+        warnings.append(ParseWarning("T2", f"the csv column says {column_id!r} but the text "
+                                           f"gives {ref}"))
+    return dataclasses.replace(cable, reference_id=ref, source=source,
+                               warnings=tuple(warnings))
