@@ -9,6 +9,7 @@ parameters in the hash itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from argon2 import PasswordHasher
@@ -50,10 +51,8 @@ def verify_password(stored: str | None, password: str, *, cheap: bool | None = N
         if key not in _DUMMY_HASH:
             _DUMMY_HASH[key] = h.hash("not a password of anyone")
         stored, password = _DUMMY_HASH[key], password + "\x00never"
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             h.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            pass
         return False
     try:
         return h.verify(stored, password)

@@ -8,6 +8,8 @@ statement is idempotent (``CREATE ... IF NOT EXISTS``): callers run
 
 from __future__ import annotations
 
+import contextlib
+
 from cablegram.archive.api import Db
 
 TABLES = (
@@ -70,10 +72,9 @@ def ensure_schema(db: Db) -> None:
     with db.transaction():
         for sql in TABLES:
             db.execute(sql)
-    try:  # remember on the handle itself; a slotted handle just repeats the cheap DDL
+    # Remember on the handle itself; a slotted handle just repeats the cheap DDL.
+    with contextlib.suppress(AttributeError):
         setattr(db, _READY, True)
-    except AttributeError:
-        pass
 
 
 def get_meta(db: Db, key: str) -> str | None:

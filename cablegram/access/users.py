@@ -195,7 +195,7 @@ def remove_user(db_or_archive: Any, name: str) -> None:
     get_user(db, name)
     with db.transaction():
         for table in ("access_grants", "access_tokens", "access_sessions", "access_users"):
-            db.execute(f"DELETE FROM {table} WHERE name = ?", (name,))  # noqa: S608 - fixed names
+            db.execute(f"DELETE FROM {table} WHERE name = ?", (name,))
 
 
 def set_password(db_or_archive: Any, name: str, password: str) -> None:
