@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import IngestSummary, QuarantineEntry, RefLink, Refs, SearchResult, Sort
+from cablegram.archive.api import IngestSummary, QuarantineEntry, Refs, SearchResult, Sort
 from cablegram.archive.api import StoredCable as StoredCable
 from cablegram.archive.db import PostgresDb, SqliteDb, _redact
 from cablegram.archive.ingest import ingest_paths
+from cablegram.archive.refs import resolve_refs
 from cablegram.archive.sqlfilter import visibility_sql
 from cablegram.archive.store import SqlStore, canonical_id
 from cablegram.errors import ArchiveError, FormatError, NotFound
@@ -106,28 +107,8 @@ class SqlArchive:
 
     def refs(self, reference_id: str, principal: Principal) -> Refs:
         cable = self.get(reference_id, principal).cable
-        rid = str(cable.reference_id)
         vis, params = self._vis(principal)
-        targets = sorted({str(r.id) for r in cable.references if r.id is not None})
-        subjects: dict[str, str | None] = {}
-        if targets:
-            marks = ", ".join("?" for _ in targets)
-            for to_id, subject in self.db.query(
-                    f"SELECT c.reference_id, c.subject FROM cables c WHERE c.current = 1 "
-                    f"AND c.reference_id IN ({marks}) AND {vis}", [*targets, *params]):
-                subjects[to_id] = subject
-        # A withheld target answers like a missing one: a bare id (RefLink doc).
-        cites = [RefLink(reference_id=str(r.id), in_archive=str(r.id) in subjects,
-                         subject=subjects.get(str(r.id)), letter=r.letter, text=r.text)
-                 for r in cable.references if r.id is not None]
-        cited_by: dict[str, RefLink] = {}
-        for from_id, subject, letter, text in self.db.query(
-                f"SELECT c.reference_id, c.subject, r.letter, r.text FROM cable_refs r "
-                f"JOIN cables c ON c.id = r.cable_row WHERE r.to_id = ? AND c.current = 1 "
-                f"AND {vis} ORDER BY c.reference_id, r.letter", [rid, *params]):
-            cited_by.setdefault(from_id, RefLink(reference_id=from_id, in_archive=True,
-                                                 subject=subject, letter=letter, text=text))
-        return Refs(cites=cites, cited_by=list(cited_by.values()))
+        return resolve_refs(self.db, cable, vis, params)
 
     def export(self, query: str, principal: Principal) -> Iterator[Cable]:
         """Current versions matching ``query`` (empty: every visible cable), streamed."""

@@ -17,6 +17,7 @@ from cablegram.errors import CablegramError
 # Modules that define commands; each exposes ``register(group)``.
 COMMAND_MODULES = [
     "cablegram.cli.parse_cmd",
+    "cablegram.cli.archive_cmd",
 ]
 
 
