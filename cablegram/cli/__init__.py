@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "cablegram.cli.parse_cmd",
     "cablegram.cli.archive_cmd",
     "cablegram.cli.web_cmd",
+    "cablegram.cli.user_cmd",
 ]
 
 
