@@ -1,0 +1,100 @@
+"""The access rule as a tantivy filter: exactly :func:`~cablegram.access.principal.may_read`.
+
+Every search adds this filter as a required clause of its one query (style.md,
+"Access is enforced inside the query"), so that totals, facets, histograms and
+snippets are computed over visible cables only. ``may_read`` says, for a cable of
+``level`` with ``caveats``, ``distribution`` and ``declassify_on``:
+
+* the owner sees everything;
+* a cable whose declassify-on date has passed reads as unclassified and is
+  visible to everyone (C3);
+* otherwise its level must be at most the principal's clearance (C1), and each
+  restrictive caveat (NOFORN and the distribution captions NODIS, EXDIS, LIMDIS,
+  STADIS; C2, T3) must be held by the principal, except that a distribution
+  caption is waived when one of the principal's posts is in the cable's
+  distribution (originator and addressees, names and routing indicators).
+
+As a filter::
+
+    declass <= today
+    OR ( level <= clearance
+         AND NOT caveats IN (restrictive caveats the principal lacks, other than captions)
+         AND NOT (caveats IN (captions the principal lacks) AND NOT dist IN (posts)) )
+
+A property test (``tests/test_search_access.py``) checks on generated
+principals and cables that this selects exactly the cables ``may_read`` allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import tantivy
+
+from cablegram.access.principal import RESTRICTIVE_CAVEATS, Principal
+from cablegram.archive.query import F
+from cablegram.model import Cable
+from cablegram.model.classification import DISTRIBUTION_CAPTIONS
+
+Occur = tantivy.Occur
+# Cables without a declassification date are never declassified by date (C3).
+NEVER = date.max.toordinal()
+
+
+def distribution(cable: Cable) -> tuple[str, ...]:
+    """The names and routing indicators ``may_read`` compares with a principal's posts.
+
+    Originator (FM line name and the DE line RI) and every TO and INFO
+    addressee, upper case, as the access rule's ``distribution`` argument. XMT
+    entries are excluded from a collective, so they are not distribution (H8).
+    """
+    values: list[str] = []
+    for v in (cable.originator_name, cable.originator_ri):
+        if v is not None:
+            values.append(v.upper())
+    for a in cable.addressees:
+        values.append(a.name.upper())
+        if a.ri is not None:
+            values.append(a.ri.upper())
+    return tuple(dict.fromkeys(values))
+
+
+def declass_ordinal(cable: Cable) -> int:
+    return cable.declassify_on.toordinal() if cable.declassify_on is not None else NEVER
+
+
+def _terms(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(schema, field, values)
+
+
+def access_filter(principal: Principal, schema: tantivy.Schema,
+                  today: date | None = None) -> tantivy.Query | None:
+    """The tantivy filter for what ``principal`` may read, or None for no restriction."""
+    if principal.owner:
+        return None
+    today = today or date.today()
+    declassified = tantivy.Query.range_query(schema, F.DECLASS, tantivy.FieldType.Integer,
+                                             None, today.toordinal())
+    cleared: list[tuple[tantivy.Occur, tantivy.Query]] = [
+        (Occur.Must, tantivy.Query.range_query(schema, F.LEVEL, tantivy.FieldType.Unsigned,
+                                               None, int(principal.clearance))),
+    ]
+    lacking = RESTRICTIVE_CAVEATS - principal.caveats
+    controls = sorted(lacking - DISTRIBUTION_CAPTIONS)
+    captions = sorted(lacking & DISTRIBUTION_CAPTIONS)
+    if controls:
+        cleared.append((Occur.MustNot, _terms(schema, F.CAVEATS, controls)))
+    if captions:
+        caption_q = _terms(schema, F.CAVEATS, captions)
+        if principal.posts:
+            # Waived where one of the principal's posts is in the distribution.
+            caption_q = tantivy.Query.boolean_query([
+                (Occur.Must, caption_q),
+                (Occur.MustNot, _terms(schema, F.DIST, sorted(principal.posts))),
+            ])
+        cleared.append((Occur.MustNot, caption_q))
+    visible = tantivy.Query.boolean_query([
+        (Occur.Should, declassified),
+        (Occur.Should, tantivy.Query.boolean_query(cleared)),
+    ])
+    return tantivy.Query.const_score_query(visible, 0.0)
