@@ -18,8 +18,10 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from cablegram.access.principal import Principal
 from cablegram.archive.api import Archive
+from cablegram.errors import NotFound
 from cablegram.formats.jsonform import to_json
 from cablegram.model import Cable
+from cablegram.web import reads
 from cablegram.web.deps import get_archive, get_principal
 
 router = APIRouter(prefix="/api", tags=["cables"])
@@ -33,27 +35,30 @@ EXPORT_COLUMNS = ("reference_id", "dtg", "origin", "classification", "caveats", 
 
 
 @router.get("/cables", summary="Search cables")
-def search_cables(archive: ArchiveDep, principal: PrincipalDep, q: QueryText = "",
+def search_cables(request: Request, archive: ArchiveDep, principal: PrincipalDep, q: QueryText = "",
                   limit: Annotated[int, Query(ge=0, le=100)] = 20,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
                   sort: Literal["relevance", "date", "-date"] = "relevance",
                   facets: bool = True) -> dict[str, Any]:
     """``total``, ``results`` (snippets are HTML-escaped with ``<mark>``), ``facets``
     and a month ``histogram``, over the cables the caller may read."""
-    return archive.search(q, principal, limit=limit, offset=offset, sort=sort,
-                          facets=facets).as_dict()
+    return reads.search(request, archive, principal, q, view="api-search", limit=limit,
+                        offset=offset, sort=sort, facets=facets).as_dict()
 
 
 @router.get("/cables/{ref_id}", summary="One cable in the JSON form")
-def get_cable(ref_id: str, archive: ArchiveDep, principal: PrincipalDep,
+def get_cable(request: Request, ref_id: str, archive: ArchiveDep, principal: PrincipalDep,
               version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
-    return to_json(archive.get(ref_id, principal, version).cable)
+    return to_json(reads.get(request, archive, principal, ref_id, view="api",
+                             version=version).cable)
 
 
 @router.get("/cables/{ref_id}/refs", summary="What a cable cites and what cites it")
-def get_refs(ref_id: str, archive: ArchiveDep, principal: PrincipalDep) -> dict[str, Any]:
-    archive.get(ref_id, principal)  # 404 for a cable that is missing or withheld
-    refs = archive.refs(ref_id, principal)
+def get_refs(request: Request, ref_id: str, archive: ArchiveDep,
+             principal: PrincipalDep) -> dict[str, Any]:
+    # 404 for a cable that is missing or withheld, exactly alike
+    cable = reads.get(request, archive, principal, ref_id, view="api-refs").cable
+    refs = reads.refs(archive, principal, cable)
 
     def links(items: list[Any]) -> list[dict[str, Any]]:
         return [{"reference_id": r.reference_id, "in_archive": r.in_archive,
@@ -63,20 +68,26 @@ def get_refs(ref_id: str, archive: ArchiveDep, principal: PrincipalDep) -> dict[
 
 
 @router.get("/cables/{ref_id}/versions", summary="Every stored version of a cable")
-def get_versions(ref_id: str, archive: ArchiveDep, principal: PrincipalDep) -> dict[str, Any]:
-    archive.get(ref_id, principal)
+def get_versions(request: Request, ref_id: str, archive: ArchiveDep,
+                 principal: PrincipalDep) -> dict[str, Any]:
+    stored = reads.get(request, archive, principal, ref_id, view="api-versions")
+    try:
+        versions = archive.versions(ref_id, principal)
+    except NotFound:  # released in part: only the released version
+        versions = [stored]
     return {"reference_id": ref_id, "versions": [
         {"version": s.version, "current": s.current, "content_hash": s.content_hash,
          "ingested_at": s.ingested_at.isoformat(), "source": s.cable.source.format}
-        for s in archive.versions(ref_id, principal)]}
+        for s in versions]}
 
 
 @router.get("/cables/{ref_id}/telegram", summary="The cable as telegram text",
             response_class=PlainTextResponse)
-def get_telegram(ref_id: str, archive: ArchiveDep, principal: PrincipalDep) -> Response:
+def get_telegram(request: Request, ref_id: str, archive: ArchiveDep,
+                 principal: PrincipalDep) -> Response:
     """The stored text when the cable was read from telegram text, else the
     telegram rendering of the record (``cablegram.formats.render_telegram``)."""
-    cable = archive.get(ref_id, principal).cable
+    cable = reads.get(request, archive, principal, ref_id, view="api-telegram").cable
     return PlainTextResponse(telegram_text(cable))
 
 
@@ -103,11 +114,11 @@ def get_stats(archive: ArchiveDep, principal: PrincipalDep) -> dict[str, Any]:
 
 
 @router.get("/export", summary="Every matching cable, streamed as CSV or JSON lines")
-def export(archive: ArchiveDep, principal: PrincipalDep, q: QueryText = "",
+def export(request: Request, archive: ArchiveDep, principal: PrincipalDep, q: QueryText = "",
            format: Literal["csv", "jsonl"] = "jsonl") -> StreamingResponse:
     # Parse the query before the first byte goes out, so a bad query is a 400.
     archive.search(q, principal, limit=0, facets=False)
-    cables = archive.export(q, principal)
+    cables = reads.export(request, archive, principal, q)
     if format == "csv":
         return StreamingResponse(_csv_lines(cables), media_type="text/csv; charset=utf-8",
                                  headers={"content-disposition":

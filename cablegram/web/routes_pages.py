@@ -18,7 +18,7 @@ from cablegram.access.principal import Principal
 from cablegram.archive.api import Archive, SearchResult, Sort
 from cablegram.errors import NotFound, QueryError
 from cablegram.web import querytools as qt
-from cablegram.web import views
+from cablegram.web import reads, views
 from cablegram.web.deps import get_archive, get_principal
 
 router = APIRouter()
@@ -80,8 +80,8 @@ def search_page(request: Request, archive: Archive, principal: Principal, q: str
     error = None
     result = SearchResult(total=0, results=[])
     try:
-        result = archive.search(q, principal, limit=PAGE_SIZE, offset=offset, sort=eff_sort,
-                                facets=True)
+        result = reads.search(request, archive, principal, q, view="web-search",
+                              limit=PAGE_SIZE, offset=offset, sort=eff_sort)
     except QueryError as exc:
         error = str(exc)
     ctx = {
@@ -117,13 +117,13 @@ def help_page(request: Request) -> Response:
 @router.get("/cables/{ref_id}", include_in_schema=False)
 def cable_page(request: Request, ref_id: str, archive: ArchiveDep, principal: PrincipalDep,
                version: Annotated[int | None, Query(ge=1)] = None) -> Response:
-    stored = archive.get(ref_id, principal, version)
+    stored = reads.get(request, archive, principal, ref_id, view="web-page", version=version)
     canonical = str(stored.cable.reference_id) if stored.cable.reference_id else ref_id
     if canonical != ref_id:
         suffix = f"?version={version}" if version else ""
         return RedirectResponse(f"/cables/{canonical}{suffix}", status_code=301)
-    refs = archive.refs(ref_id, principal)
     cable = stored.cable
+    refs = reads.refs(archive, principal, cable)
     ctx = {
         "stored": stored, "cable": cable, "ref_id": canonical, "refs": refs,
         "banner": views.banner(cable), "banner_css": views.level_css(cable.level),
@@ -134,19 +134,21 @@ def cable_page(request: Request, ref_id: str, archive: ArchiveDep, principal: Pr
 
 
 @router.get("/cables/{ref_id}/raw", include_in_schema=False)
-def cable_raw(ref_id: str, archive: ArchiveDep, principal: PrincipalDep,
+def cable_raw(request: Request, ref_id: str, archive: ArchiveDep, principal: PrincipalDep,
               version: Annotated[int | None, Query(ge=1)] = None) -> Response:
     """The exact text as read, byte for byte (as text/plain: never rendered as HTML)."""
-    stored = archive.get(ref_id, principal, version)
+    stored = reads.get(request, archive, principal, ref_id, view="web-raw", version=version)
     return PlainTextResponse(stored.cable.raw)
 
 
 @router.get("/cables/{ref_id}/versions", include_in_schema=False)
 def cable_versions(request: Request, ref_id: str, archive: ArchiveDep,
                    principal: PrincipalDep) -> Response:
-    versions = sorted(archive.versions(ref_id, principal), key=lambda s: s.version)
-    if not versions:
-        raise NotFound(ref_id)
+    stored = reads.get(request, archive, principal, ref_id, view="web-versions")
+    try:
+        versions = sorted(archive.versions(ref_id, principal), key=lambda s: s.version)
+    except NotFound:  # released in part (portion policy): only what was released
+        versions = [stored]
     diffs = []
     for old, new in itertools.pairwise(versions):
         diffs.append({"old": old.version, "new": new.version,
