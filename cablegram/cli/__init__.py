@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "cablegram.cli.archive_cmd",
     "cablegram.cli.web_cmd",
     "cablegram.cli.user_cmd",
+    "cablegram.cli.messaging_cmd",
 ]
 
 
