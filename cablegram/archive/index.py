@@ -35,6 +35,7 @@ from cablegram.archive.query import (
     TEXT_FIELDS,
     F,
     Node,
+    Text,
     cable_analyzer,
     compile_query,
     has_text,
@@ -59,6 +60,7 @@ _SEGMENT_SIZE = 1_000_000
 _HISTOGRAM_SIZE = 5000  # months: far more than the archive spans
 _BATCH = 2000  # changes pulled from the store per call
 _COMMIT_EVERY = 20_000  # changes per tantivy commit during a sync
+_HIGHLIGHT_EXPANSIONS = 30  # words a prefix* is highlighted as, most frequent first
 _LOCK_WAIT = 30.0  # seconds to wait for another process's index writer
 
 
@@ -357,7 +359,7 @@ class SearchIndex:
         if not found:
             return []
         generator = None
-        highlight = positive_text(node, F.BODY)
+        highlight = self._expand_prefixes(searcher, positive_text(node, F.BODY))
         if highlight:
             hq = compile_query(highlight[0], self.schema) if len(highlight) == 1 else \
                 tantivy.Query.boolean_query([(tantivy.Occur.Should, compile_query(t, self.schema))
@@ -379,6 +381,18 @@ class SearchIndex:
                 score=float(key) if scored and key is not None else 0.0,
             ))
         return hits
+
+    @staticmethod
+    def _expand_prefixes(searcher: tantivy.Searcher, texts: list[Text]) -> list[Text]:
+        """Prefix terms as the words they matched (tantivy cannot highlight a regex)."""
+        out: list[Text] = []
+        for t in texts:
+            if t.prefix and len(t.terms) == 1:
+                words = searcher.terms_with_prefix(F.BODY, t.terms[0], limit=_HIGHLIGHT_EXPANSIONS)
+                out.extend(Text((F.BODY,), (w,)) for w, _ in words)
+            else:
+                out.append(t)
+        return out
 
     def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query
                 ) -> tuple[dict[str, list[tuple[str, int]]], list[tuple[str, int]]]:
