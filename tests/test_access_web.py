@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from cablegram.access import audit  # noqa: E402
-from cablegram.access.users import add_user, create_token  # noqa: E402
-from cablegram.archive import open_archive  # noqa: E402
-from cablegram.model import (  # noqa: E402
+from cablegram.access import audit
+from cablegram.access.users import add_user, create_token
+from cablegram.archive import open_archive
+from cablegram.model import (
     Cable,
     Classification,
     Dtg,
@@ -24,8 +24,8 @@ from cablegram.model import (  # noqa: E402
     Paragraph,
     ReferenceId,
 )
-from cablegram.web.app import create_app  # noqa: E402
-from cablegram.web.auth import CSRF_COOKIE, SESSION_COOKIE, AuthSettings  # noqa: E402
+from cablegram.web.app import create_app
+from cablegram.web.auth import CSRF_COOKIE, SESSION_COOKIE, AuthSettings
 
 SECRET_WORDS = "ZEPHYRINE ORCHESTRATED THE QUIET PLAN"
 
