@@ -62,11 +62,9 @@ def parse(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
     if fmt is not None and fmt not in FORMATS:
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}",
                                  param_hint="--format")
-    to_json = None
-    if as_json:
-        from cablegram.formats.jsonform import to_json
+    from cablegram.formats.jsonform import to_json
     read = bad = 0
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     try:
         for record in read_paths(paths, format=fmt, strict=strict):
             if isinstance(record, Unreadable):
@@ -77,7 +75,7 @@ def parse(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
                     click.echo(f"error: {_safe(str(record))}", err=True)
                 continue
             read += 1
-            if to_json is not None:
+            if as_json:
                 out.write(json.dumps(to_json(record), ensure_ascii=False) + "\n")
             else:
                 out.write(_summary(record) + "\n\n")

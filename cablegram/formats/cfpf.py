@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from cablegram.model import Cable, ParseWarning, ReferenceId, Source
+from cablegram.model import Cable, Level, ParseWarning, ReferenceId, Source
 
 FORMAT = "cfpf"
 
@@ -44,8 +44,8 @@ TRAILER_RE = re.compile(r"^\s*\*\*\*\s*(?P<key>[^*]+?)\s*\*\*\*\s*(?P<value>.*?)
 # The padding inside the brackets (``[[ US || 8]]``) belongs to the markup, not the text.
 MARKUP_RE = re.compile(
     r"\[\[(?P<pad>[ \t]*)"
-    r"|[ \t]*\|\|[ \t]*(?P<close>\d*)[ \t]*\]\]"
-    r"|[ \t]*\|\|[ \t]*(?P<bare>\d+)"
+    r"|[ \t]*(?:\|\|[ \t]*)+(?P<close>\d*)[ \t]*\]\]"
+    r"|[ \t]*(?:\|\|[ \t]*)+(?P<bare>\d+)"
     r"|\]\]"
 )
 # A file name of the NARA form: 4-digit year, origin (abbreviated), 5-6 digit serial.
@@ -150,9 +150,28 @@ def id_from_name(name: str | None) -> ReferenceId | None:
     return ReferenceId(int(m["year"]) % 100, m["origin"], int(m["serial"]))
 
 
+# A closed mention ``|| 12]]`` (detect.py counts them).
+MENTION_CLOSE_RE = re.compile(r"\|\|\s*\d+\s*\]\]")
+
+
 def looks_like_cfpf(text: str) -> bool:
-    """An entity separator line and at least one ``|| n]]`` mention (detect.py)."""
-    return bool(SEPARATOR_RE.search(text)) and bool(re.search(r"\|\|\s*\d+\s*\]\]", text))
+    """A separator line and a mention, or (1979BRUSSE18834 has no ``@@@``) two mentions."""
+    closes = len(MENTION_CLOSE_RE.findall(text, 0, 200_000))
+    return closes >= 2 or (closes >= 1 and bool(SEPARATOR_RE.search(text)))
+
+
+def split_entity_list(text: str) -> tuple[str, str]:
+    """Without a ``@@@`` line: the leading lines that read as typed entities are the list."""
+    lines = text.split("\n")
+    end = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        m = ENTITY_RE.match(line)
+        if m is None or m.group("type") is None or "[[" in line:
+            break
+        end = i + 1
+    return "\n".join(lines[:end]), "\n".join(lines[end:])
 
 
 def _default_parser(text: str, source: Source) -> Cable:
@@ -168,7 +187,7 @@ def parse_cfpf(text: str, *, path: str | None = None, parser: Parser | None = No
     if sep:
         entity_block, body = text[:sep.start()], text[sep.end():]
     else:
-        entity_block, body = "", text
+        entity_block, body = split_entity_list(text)
     body, trailer = split_trailer(body)
     stripped = strip_mentions(body)
     clean = stripped.text.strip("\n")
@@ -189,16 +208,49 @@ def parse_cfpf(text: str, *, path: str | None = None, parser: Parser | None = No
     if not sep:
         meta["separator"] = "missing"
     source = Source(format=FORMAT, path=path, metadata=meta)
-    cable = (parser or _default_parser)(clean, source)
+    parse = parser or _default_parser
+    cable = parse(clean, source)
+    file_id = id_from_name(path)
+    if cable.classification_line is None and not cable.paragraphs and file_id is not None:
+        cable = _read_as_body(clean, source, parse, file_id, trailer)
     warnings = list(cable.warnings)
     warnings.extend(ParseWarning("cfpf", p) for p in stripped.problems)
     if not sep:
-        warnings.append(ParseWarning("cfpf", "no '@@@' line between the entity list and "
-                                             "the text; read the whole file as text"))
+        warnings.append(ParseWarning("cfpf", "no '@@@' line after the entity list; took the "
+                                             "leading typed entity lines as the list"))
     ref = cable.reference_id
     if ref is None:
-        ref = id_from_name(path)
+        ref = file_id
         if ref is not None:
             warnings.append(ParseWarning("T2", f"reference id {ref} derived from the file "
                                                "name; the text has none"))
     return dataclasses.replace(cable, reference_id=ref, source=source, warnings=tuple(warnings))
+
+
+def _read_as_body(clean: str, source: Source, parse: Parser, file_id: ReferenceId,
+                  trailer: dict[str, str]) -> Cable:
+    """Read a body that lacks its classification line (T1) as the text of a cable.
+
+    The bodies start at the first paragraph, and the telegram reader skips
+    whatever comes before a classification line. So it is given one, built from
+    NARA's current classification and the file's document number, and the
+    result is taken back to the real text: raw is the body as read, the
+    supplied line is dropped again, and a warning says where the level came from.
+    """
+    current = trailer.get("Current Classification", "")
+    try:
+        level = Level.parse(current)
+    except ValueError:
+        level = Level.UNCLASSIFIED
+    word = "UNCLASSIFIED" if level <= Level.SBU else level.label
+    line = f"{word} {file_id.origin} {file_id.serial}"
+    cable = parse(f"{line}\n\n{clean}", source)
+    cleaned = cable.cleaned
+    if cleaned.startswith(line):
+        cleaned = cleaned[len(line):].lstrip("\n")
+    warnings = [dataclasses.replace(w, line=w.line - 2) if w.line and w.line > 2 else w
+                for w in cable.warnings]
+    warnings.append(ParseWarning("T1", f"the body has no classification line; its level "
+                                       f"{word} is NARA's current classification"))
+    return dataclasses.replace(cable, raw=clean, cleaned=cleaned, classification_line=None,
+                               mrn=None, warnings=tuple(warnings))

@@ -45,10 +45,9 @@ def escape_markdown(text: str) -> str:
         if m:
             lead, token = m.group(1), m.group(2)
             rest = line[m.end():]
-            if token.isdigit():  # ``1.`` would start an ordered list: escape the dot
-                line = f"{lead}{token}\\{rest}"
-            else:
-                line = f"{lead}\\{token}{rest}"
+            # ``1.`` would start an ordered list: escape the dot, else the token itself
+            line = (f"{lead}{token}\\{rest}" if token.isdigit()
+                    else f"{lead}\\{token}{rest}")
         lines.append(line)
     return "\n".join(lines)
 
