@@ -91,22 +91,39 @@ HIST_HEIGHT = 60
 HIST_WIDTH = 600
 
 
-def histogram_bars(histogram: list[tuple[str, int]], query: str, sort: str) -> list[Bar]:
-    """Bars by month, or by year when the results span more than three years.
+MAX_MONTH_BARS = 36
+# A histogram period as the index reports it: "2007-05" (or a bare year).
+PERIOD_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2}))?$")
 
-    Each bar links to the query narrowed to its period (``from:``/``to:``).
+
+def histogram_bars(histogram: list[tuple[str, int]], query: str, sort: str) -> list[Bar]:
+    """A timeline by month, or by year when it would need more than 36 months.
+
+    Empty periods between the first and the last are filled in, so the bars
+    are a true time axis. Each bar links to the query narrowed to its period
+    (``from:``/``to:``).
     """
-    if not histogram:
+    months: dict[tuple[int, int], int] = {}
+    for period, n in histogram:
+        m = PERIOD_RE.match(period)
+        if m is None or not n:
+            continue  # "unknown" dates cannot be placed on the axis
+        key = (int(m["y"]), int(m["m"] or 1))
+        months[key] = months.get(key, 0) + n
+    if not months:
         return []
-    periods = sorted(histogram)
-    years = {p[:4] for p, _ in periods}
+    (y0, m0), (y1, m1) = min(months), max(months)
     buckets: dict[str, int] = {}
-    if len(years) > 3:
-        for p, n in periods:
-            buckets[p[:4]] = buckets.get(p[:4], 0) + n
+    if (y1 - y0) * 12 + m1 - m0 + 1 > MAX_MONTH_BARS:
+        for y in range(y0, y1 + 1):
+            buckets[f"{y:04d}"] = 0
+        for (y, _), n in months.items():
+            buckets[f"{y:04d}"] += n
     else:
-        for p, n in periods:
-            buckets[p] = buckets.get(p, 0) + n
+        y, m = y0, m0
+        while (y, m) <= (y1, m1):
+            buckets[f"{y:04d}-{m:02d}"] = months.get((y, m), 0)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     top = max(buckets.values()) or 1
     width = max(2, min(40, HIST_WIDTH // len(buckets)))
     bars = []
