@@ -1,0 +1,113 @@
+"""Repairs of the published text's artefacts (rules A1-A4, T10).
+
+The raw text is never changed; these functions build the cleaned text that
+paragraphs carry. Each pattern sits next to the rule it implements.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- A1: smart punctuation lost in transmission -----------------------------
+# An opening double quote became ``&`` (``&penal sanctions&``); a closing one
+# ``&`` or ``8``. An opening ``&`` sits at a word start and is followed by a
+# word character; ``R&D`` and ``AT&T`` (letters on both sides) are not quotes.
+_A1_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[/-]))&(?=[\w$'])")
+# A closing quote after an opening one: ``&`` or ``8`` right after a letter or
+# punctuation and before a space, punctuation or the end.
+_A1_CLOSE_RE = re.compile(r"(?<=[A-Za-z.,!?;:)\]'])[&8](?=[\s.,;:!?)\]-]|$)")
+# An apostrophe became a comma inside a word: ``Ba,ath``, ``Betancourt,s``.
+_A1_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=[a-z])")
+# A dash became ``)`` between spaces: ``talks ) which``.
+_A1_DASH_RE = re.compile(r"(?<= )\)(?= )")
+
+
+def repair_punctuation(text: str) -> tuple[str, int]:
+    """Repair A1 artefacts in one paragraph's text; return the text and the repair count."""
+    count = 0
+    if "&" in text:
+        text, count = _repair_quotes(text)
+    if "," in text:
+        text, n = _A1_APOSTROPHE_RE.subn("'", text)
+        count += n
+    if " ) " in text:
+        text, n = _A1_DASH_RE.subn("--", text)
+        count += n
+    return text, count
+
+
+def _repair_quotes(text: str) -> tuple[str, int]:
+    """Pair ``&`` openers with the next ``&``/``8`` closer (A1)."""
+    out: list[str] = []
+    pos = 0
+    count = 0
+    while True:
+        m = _A1_OPEN_RE.search(text, pos)
+        if m is None:
+            break
+        close = _A1_CLOSE_RE.search(text, m.end())
+        # A closer must come before the next opener, or the pairing is unsure.
+        nxt = _A1_OPEN_RE.search(text, m.end())
+        if close is None or (nxt is not None and nxt.start() < close.start()):
+            out.append(text[pos:m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos:m.start()])
+        out.append('"')
+        out.append(text[m.end():close.start()])
+        out.append('"')
+        pos = close.end()
+        count += 1
+    out.append(text[pos:])
+    return "".join(out), count
+
+
+# --- A3: the paragraph mark WikiLeaks added --------------------------------
+PILCROW = "¶"
+
+
+def strip_pilcrow(line: str) -> tuple[str, bool]:
+    """Remove a leading ``¶`` (A3); ``¶ 15.`` and ``¶1.`` both lose the mark."""
+    s = line.lstrip()
+    if s.startswith(PILCROW):
+        return s[1:].lstrip(), True
+    return line, False
+
+
+# --- A4: archive notes of cables transcribed from paper ---------------------
+_A4_NOTE_RE = re.compile(
+    r"^(?:Original Telegram was\b|de-?classified\s*$|Copy from the National Archives"
+    r"|RG \d+:|\d{4}-\d{2} Central Foreign Policy File|File: [A-Z]"
+    r"|Declassified/Released US Department of State"
+    r"|-{5,}[- ]*$)",
+    re.IGNORECASE,
+)
+
+
+def is_archive_note(line: str) -> bool:
+    """A line an archive added to a cable transcribed from paper (A4)."""
+    return bool(_A4_NOTE_RE.match(line.strip()))
+
+
+# --- T10: page markers of multi-section cables ------------------------------
+# ``BAKU 00001835  001.2 OF 003``, ``Khartoum 00000881 002 of 002``.
+_T10_MARKER_RE = re.compile(
+    r"^[A-Za-z][A-Za-z .'-]*?\s+\d{8}\s+\d{3}(?:\.\d+)?\s+OF\s+\d{3}$", re.IGNORECASE
+)
+# The 1970s form (H10): ``PAGE 02  ATHENS 02959  171944Z``.
+_H10_PAGE_RE = re.compile(r"^PAGE\s+\d{2,3}\b")
+
+
+def is_page_marker(line: str) -> bool:
+    """A page marker line to drop from the cleaned text (T10, H10)."""
+    s = line.strip()
+    if not s:
+        return False
+    if s[0] in "Pp" and _H10_PAGE_RE.match(s):
+        return True
+    return s[-1].isdigit() and " 0" in s and _T10_MARKER_RE.match(s) is not None
+
+
+# --- A2: SIPDIS doubled or inserted after lines beginning "Secret" ----------
+def is_sipdis(line: str) -> bool:
+    return line.strip().upper() == "SIPDIS"

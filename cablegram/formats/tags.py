@@ -1,0 +1,63 @@
+"""TAGS typing (rule T5): country, program, subject, organisation, person.
+
+A small data table of organisation tags; everything else follows the shape of
+the code: 2 letters is a country, ``K`` + 3 letters a program, a tag with a
+comma or parentheses a person (``OVIP (RICE, CONDOLEEZZA)``), anything else a
+subject tag (PREL, PGOV, MOPS ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cablegram.model import Tag, TagKind
+
+# Organisation tags seen in TAGS lines (T5). Data, not logic: extend freely.
+ORGANISATIONS = frozenset({
+    "NATO", "UN", "UNSC", "UNGA", "UNHRC", "UNHCR", "UNICEF", "UNESCO", "UNDP", "UNEP",
+    "EUN", "EU", "IAEA", "OSCE", "OAS", "AU", "ASEAN", "APEC", "OPEC", "WTO", "IMF",
+    "IBRD", "WHO", "FAO", "ICAO", "IMO", "ILO", "WIPO", "OECD", "NAM", "GCC", "ECOWAS",
+    "SADC", "SCO", "CIS", "CSTO", "G8", "G20", "MERCOSUR", "UNASUR", "ICC", "ICJ",
+    "ICTY", "ICTR", "INTERPOL", "OPCW", "CTBTO", "NSG", "MTCR", "MTCRE", "WASSENAAR",
+    "IGAD", "ARF", "EAS", "OIC", "ALBA", "CARICOM", "SICA", "IDB", "ADB", "AFDB",
+    "EBRD", "UNMIK", "UNAMA", "UNAMI", "UNIFIL", "UNMIS", "AMIS", "UNAMID", "ISAF",
+    "KFOR", "EUFOR",
+})
+
+# One TAGS entry: a code, optionally with a parenthesised person or detail
+# (``OVIP (STEINBERG, JAMES B.)``). Separators are spaces and commas (T5).
+_TAG_TOKEN_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9_\-]*(?:\s*\([^)]*\)?)?)")
+
+
+def tag_kind(code: str) -> TagKind:
+    """The kind of one TAGS code (T5)."""
+    if "," in code or "(" in code:
+        return TagKind.PERSON
+    if code in ORGANISATIONS:
+        return TagKind.ORGANISATION
+    if len(code) == 2 and code.isalpha():
+        return TagKind.COUNTRY
+    if len(code) == 4 and code[0] == "K" and code.isalpha():
+        return TagKind.PROGRAM
+    return TagKind.SUBJECT
+
+
+def parse_tags(text: str) -> tuple[Tag, ...]:
+    """Read the codes of a TAGS line (without the ``TAGS:`` label), typed by kind."""
+    out: list[Tag] = []
+    seen: set[str] = set()
+    for m in _TAG_TOKEN_RE.finditer(text):
+        code = " ".join(m.group(1).upper().split())
+        if code in seen:
+            continue
+        seen.add(code)
+        out.append(Tag(code, tag_kind(code)))
+    return tuple(out)
+
+
+def is_tag_continuation(line: str) -> bool:
+    """A line that only holds tag codes (a TAGS list that wrapped, T5)."""
+    tokens = _TAG_TOKEN_RE.findall(line)
+    if not tokens or _TAG_TOKEN_RE.sub("", line).strip(" ,;"):
+        return False
+    return all(len(t.split("(")[0].strip()) <= 6 for t in tokens)

@@ -1,0 +1,167 @@
+"""The numbered paragraphs of a telegram, their spans and the signature
+(rules T9, T10, T11)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cablegram.formats.clean import repair_punctuation
+from cablegram.model import Paragraph, Span
+
+# T9: ``1. (C) text``; the number is followed by a space, ``(`` or the end
+# (``1.4 (b)`` of a classified-by block is not a paragraph). The portion mark
+# is kept as written: ``C``, ``S//NF``, ``SBU``, ``C - ENTIRE TEXT``.
+T9_PARAGRAPH_RE = re.compile(
+    r"^(?P<num>\d{1,3})\s?\.(?=\s|\(|$)\s*(?:\((?P<mark>[^()]{1,30})\)\.?)?\s*(?P<rest>.*)$"
+)
+# The inside of a portion mark begins with a level letter or word (T9, C1).
+_T9_MARK_RE = re.compile(
+    r"^\s*(?:TS|S|C|U|SBU|LOU|FOUO|CONFIDENTIAL|SECRET|UNCLASSIFIED|UNCLAS|"
+    r"LIMITED OFFICIAL USE)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# T9: a sub-paragraph starts with ``A.``, ``A)``, ``(A)``, ``(1)``, ``a.`` or a dash.
+T9_SUBPARAGRAPH_RE = re.compile(
+    r"^(?:[A-Za-z][.)]|\([A-Za-z0-9]{1,4}\)|\d{1,2}\)|-{1,2})\s"
+)
+# Sentence ends: a blank line after one separates blocks; a blank line in the
+# middle of a sentence is a removed page break (T10) and is joined with a space.
+_SENTENCE_END = frozenset('.:;!?")]')
+
+# T9 spans: SUMMARY / COMMENT starts and their END lines.
+_SPAN_AT_START_RE = re.compile(r"^\(?\s*(?:BEGIN\s+)?(SUMMARY|COMMENT)\b", re.IGNORECASE)
+_SPAN_INSIDE_RE = re.compile(
+    r"(?<![A-Za-z])(?:\(\s*(Summary|Comment|SUMMARY|COMMENT)\s*[:.]|(SUMMARY|COMMENT)\s*:)"
+)
+_SPAN_END_RE = re.compile(r"\bEND\s+(?:OF\s+)?(SUMMARY|COMMENT)\b", re.IGNORECASE)
+
+# T11: a signature line is a short name: ``WHITNEY``, ``Whitehead``, ``RICE``.
+T11_SIGNATURE_RE = re.compile(r"^[A-Za-z][A-Za-z'\-]*(?:\.?\s[A-Za-z][A-Za-z'.\-]*){0,3}$")
+# The PlusD rendering glues a page number to the signature: ``WHITNEY619``.
+_T11_TRAILING_DIGITS_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z'\- ]*?[A-Za-z])\d{1,4}$")
+_NOT_SIGNATURES = frozenset({
+    "END", "COMMENT", "SUMMARY", "TEXT", "END COMMENT", "END SUMMARY", "END TEXT", "NOTE",
+    "END NOTE", "BT", "NNNN", "NNN", "SIPDIS", "UNQUOTE", "END QUOTE", "QUOTE",
+})
+
+
+def portion_mark(inner: str | None) -> str | None:
+    """The marking as written when ``inner`` is a portion mark, else None (T9)."""
+    if inner is None or not _T9_MARK_RE.match(inner):
+        return None
+    return " ".join(inner.split())
+
+
+def is_subparagraph(line: str) -> bool:
+    return T9_SUBPARAGRAPH_RE.match(line) is not None
+
+
+@dataclass(slots=True)
+class ParaBuilder:
+    """A paragraph as it is read: number, mark and its text lines with separators."""
+
+    number: int | None
+    marking: str | None
+    line: int
+    parts: list[tuple[str, str, int]] = field(default_factory=list)  # (sep, text, line)
+
+    def add(self, text: str, line: int, after_blank: bool) -> bool:
+        """Append a text line; return True when a blank line inside a sentence was joined."""
+        if not self.parts:
+            self.parts.append(("", text, line))
+            return False
+        prev = self.parts[-1][1]
+        sub = is_subparagraph(text)
+        joined = False
+        if after_blank:
+            if sub or (prev and prev[-1] in _SENTENCE_END):
+                sep = "\n"
+            else:
+                sep, joined = " ", True
+        else:
+            sep = "\n" if sub else " "
+        self.parts.append((sep, text, line))
+        return joined
+
+    def build(self) -> tuple[Paragraph, int]:
+        """The cleaned paragraph (A1 repaired) and the number of A1 repairs."""
+        chunks: list[str] = []
+        for sep, text, _ in self.parts:
+            chunks.append(sep)
+            chunks.append(text)
+        raw = "".join(chunks)
+        blocks = [" ".join(b.split()) for b in raw.split("\n")]
+        text = "\n".join(b for b in blocks if b)
+        text, repairs = repair_punctuation(text)
+        subs = tuple(b for b in text.split("\n") if is_subparagraph(b))
+        return Paragraph(self.number, self.marking, text, subs), repairs
+
+
+def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
+    """Remove the signature lines ending the last paragraph (T11).
+
+    Returns the signature and notes about repairs (a page number glued on).
+    """
+    names: list[str] = []
+    notes: list[str] = []
+    while p.parts and len(names) < 2:
+        sep, text, _line = p.parts[-1]
+        s = text.strip()
+        m = _T11_TRAILING_DIGITS_RE.match(s)
+        if m is not None and not names:
+            notes.append(f"digits after the signature {s!r} dropped")
+            s = m["name"]
+        if not T11_SIGNATURE_RE.match(s) or s.upper() in _NOT_SIGNATURES:
+            break
+        if names:
+            # A second name line only when it stands apart from the paragraph text.
+            if len(p.parts) > 1 and sep != "\n" and p.parts[-2][1].rstrip()[-1:] not in ".:;!?)":
+                break
+        if len(p.parts) == 1 and p.number is not None:
+            break  # the paragraph's only line: text, not a signature
+        names.insert(0, s)
+        p.parts.pop()
+    return tuple(names), notes
+
+
+def find_spans(paragraphs: tuple[Paragraph, ...]) -> tuple[Span, ...]:
+    """SUMMARY and COMMENT spans over paragraphs (T9)."""
+    events: list[tuple[int, int, str, bool]] = []  # (para index, pos, kind, is_start)
+    for i, p in enumerate(paragraphs):
+        text = p.text
+        started: set[str] = set()
+        m = _SPAN_AT_START_RE.match(text)
+        if m is not None:
+            word = m.group(1).lower()
+            started.add(word)
+            events.append((i, m.start(1), word, True))
+        if "UMMARY" in text or "OMMENT" in text or "ummary" in text or "omment" in text:
+            for m in _SPAN_INSIDE_RE.finditer(text):
+                word = (m.group(1) or m.group(2)).lower()
+                pos = m.start()
+                if word in started or text[max(0, pos - 4):pos].upper() == "END ":
+                    continue
+                started.add(word)
+                events.append((i, pos, word, True))
+            for m in _SPAN_END_RE.finditer(text):
+                events.append((i, m.start(), m.group(1).lower(), False))
+    spans: list[Span] = []
+    open_: dict[str, int] = {}
+    for i, _pos, kind, is_start in sorted(events, key=lambda e: (e[0], e[1])):
+        if is_start:
+            if kind not in open_:
+                open_[kind] = i
+        elif kind in open_:
+            first = open_.pop(kind)
+            spans.append(Span(kind, _label(paragraphs, first), _label(paragraphs, i)))
+    for kind, first in open_.items():
+        spans.append(Span(kind, _label(paragraphs, first), _label(paragraphs, first)))
+    spans.sort(key=lambda s: (s.first, s.kind))
+    return tuple(spans)
+
+
+def _label(paragraphs: tuple[Paragraph, ...], index: int) -> int:
+    """A paragraph's number, or its 1-based position when unnumbered."""
+    n = paragraphs[index].number
+    return n if n is not None else index + 1

@@ -1,0 +1,136 @@
+"""The transmission header of a telegram: ACP 127 format lines (rules H1-H10).
+
+Line recognisers and small value readers; the line loop lives in
+``telegram.py``. Every pattern is named after the rule it implements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cablegram.model import Addressee, Precedence
+
+# H2: ``VZCZC`` + 3-letter channel designator + 4-digit channel sequence.
+H2_TRANSMISSION_ID_RE = re.compile(r"^VZCZC[A-Z]{3}\d{4}$")
+# H3: doubled precedence letters then the routing indicators of this copy.
+H3_ROUTING_RE = re.compile(r"^(?P<prec>ZZ|OO|PP|RR)(?P<ris>(?:\s+[RQ][A-Z]{3,6})*)\s*$")
+# H3: a routing line that wrapped holds routing indicators only.
+H3_RI_ONLY_RE = re.compile(r"^[RQ][A-Z]{3,6}(?:\s+[RQ][A-Z]{3,6})*$")
+# H4: ``DE <RI> #<serial>[/<section>] <JJJHHMM>``.
+H4_DE_RE = re.compile(
+    r"^DE\s+(?P<ri>[A-Z]{4,7})\s+#\s?(?P<serial>\d{1,5})(?:/(?P<section>\d{1,3}))?"
+    r"(?:\s+(?P<tof>\d{7}))?\s*$"
+)
+# H5: security warning and operating signals.
+# Anything after the signals (``(CCY AD38C2C4 MSI2519-695)`` on corrected copies) is
+# kept as one more signal, as written.
+H5_SECURITY_RE = re.compile(
+    r"^(?P<warning>ZN[RY]\s+[UECST]{5})(?P<signals>(?:\s+[A-Z0-9]{3,4}(?=\s|$))*)\s*(?P<rest>.*)$"
+)
+# H6: ``[prosigns] DDHHMMZ MON YY [operating signals]``.
+H6_DTG_LINE_RE = re.compile(
+    r"^(?P<prosigns>(?:[ZOPR]\s+){0,3})(?P<dtg>\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})"
+    r"(?P<signals>(?:\s+[A-Z0-9]{3,5})*)\s*$"
+)
+# H8: ``[RI/]PLA [PRECEDENCE] [MCN]``; ``ZEN/`` instead of an RI (not transmitted).
+H8_ADDRESSEE_RE = re.compile(
+    r"^(?:(?P<ri>[RQ][A-Z]{3,6}|ZEN)\s?/\s?)?(?P<name>.*?)"
+    r"(?:\s+(?P<prec>NIACT\s+IMMEDIATE|NIACT\s+IMMED|IMMEDIATE|IMMED|PRIORITY|ROUTINE|FLASH))?"
+    r"(?:\s+(?P<mcn>\d{4}(?:\s?-\s?\d{4})?))?\s*$"
+)
+# H8: a line that starts a new addressee in an RI-style list.
+H8_RI_START_RE = re.compile(r"^(?:[RQ][A-Z]{3,6}|ZEN)\s?/")
+# H10: the 1970s distribution block before the DTG line.
+H10_DISTRIBUTION_RE = re.compile(
+    r"^(?:ACTION\s+[A-Z]|INFO\s+[A-Z]+-\d|ORIGIN\s+[A-Z]|DRAFTED BY|APPROVED BY|/\d+\s+[A-Z]$"
+    r"|-{5,}\s*\d*$|[A-Z]{2,6}-\d{2}(?:\s+[A-Z]{2,6}-\d{2})*$|\d{1,3}$)"
+)
+
+
+@dataclass(slots=True)
+class HeaderState:
+    """What the reader has gathered of one transmission header."""
+
+    transmission_id: str | None = None
+    routing_precedence: str | None = None
+    routing: list[str] = field(default_factory=list)
+    station: str | None = None
+    station_serial: int | None = None
+    section: int | None = None
+    time_of_file: str | None = None
+    security_warning: str | None = None
+    operating_signals: list[str] = field(default_factory=list)
+    dtg_prosigns: str | None = None
+    dtg_text: str | None = None
+    dtg_line: int | None = None
+    fm: str | None = None
+    fm_ri: str | None = None
+    # addressee lines as written, joined where they wrapped: (kind, text, line)
+    addressees: list[tuple[str, str, int]] = field(default_factory=list)
+    started: bool = False
+
+    @property
+    def has_any(self) -> bool:
+        return self.started
+
+
+def read_addressee(text: str) -> Addressee:
+    """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
+    s = " ".join(text.split())
+    m = H8_ADDRESSEE_RE.match(s)
+    assert m is not None  # the pattern matches any string
+    ri = m["ri"]
+    name = m["name"].strip()
+    prec_word = m["prec"]
+    mcn = m["mcn"].replace(" ", "") if m["mcn"] else None
+    if not name:
+        # "RUEHC/IMMEDIATE" or a bare precedence: keep the text as the name.
+        name, prec_word, mcn = s, None, None
+        ri = None
+    precedence = Precedence.ROUTINE
+    if prec_word:
+        precedence = Precedence.parse(prec_word)
+    zen = ri == "ZEN"
+    return Addressee(
+        name=name,
+        ri=None if zen else ri,
+        precedence=precedence,
+        mcn=mcn,
+        collective="COLLECTIVE" in name.upper(),
+        zen=zen,
+    )
+
+
+def render_addressee(a: Addressee) -> str:
+    """The addressee line of :func:`read_addressee` (ROUTINE is never written, H8)."""
+    parts = []
+    if a.zen:
+        parts.append(f"ZEN/{a.name}")
+    elif a.ri:
+        parts.append(f"{a.ri}/{a.name}")
+    else:
+        parts.append(a.name)
+    if a.precedence is not Precedence.ROUTINE:
+        parts.append(a.precedence.word)
+    if a.mcn:
+        parts.append(a.mcn)
+    return " ".join(parts)
+
+
+# Office words before a post's name in an FM line, dropped to get the origin
+# of the message reference number (T2): AMEMBASSY OSLO -> OSLO.
+_OFFICE_WORDS = ("AMEMBASSY", "AMCONSUL", "AMCONSULATE", "USMISSION", "USINT", "USLO",
+                 "AMEMB", "USDEL")
+
+
+def origin_from_fm(name: str) -> str | None:
+    """The message reference origin implied by an FM line (T2): SECSTATE -> STATE."""
+    words = name.upper().split()
+    if not words:
+        return None
+    if words[0] in ("SECSTATE", "STATE") or "SECSTATE" in words:
+        return "STATE"
+    if words[0] in _OFFICE_WORDS and len(words) > 1:
+        words = words[1:]
+    return "".join(w for w in words if w.isalpha()) or None

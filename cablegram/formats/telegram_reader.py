@@ -1,0 +1,595 @@
+"""The line loop of :func:`cablegram.formats.telegram.parse_telegram`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cablegram.errors import RuleError
+from cablegram.formats.clean import is_archive_note, is_page_marker, strip_pilcrow
+from cablegram.formats.tags import is_tag_continuation, parse_tags
+from cablegram.formats.telegram_body import (
+    T9_PARAGRAPH_RE,
+    ParaBuilder,
+    find_spans,
+    portion_mark,
+    take_signature,
+)
+from cablegram.formats.telegram_head import (
+    T1_BARE_LEVEL_RE,
+    T4_EO_RE,
+    T5_TAGS_RE,
+    T6_SUBJECT_RE,
+    T7_LETTER_START_RE,
+    T7_REF_RE,
+    T8_CLASSIFIED_BY_RE,
+    FirstLine,
+    read_classified_by,
+    read_declassify_on,
+    read_first_line,
+    read_references,
+    split_captions,
+    split_subject_marking,
+)
+from cablegram.formats.telegram_header import (
+    H2_TRANSMISSION_ID_RE,
+    H3_RI_ONLY_RE,
+    H3_ROUTING_RE,
+    H4_DE_RE,
+    H5_SECURITY_RE,
+    H6_DTG_LINE_RE,
+    H8_RI_START_RE,
+    H10_DISTRIBUTION_RE,
+    HeaderState,
+    origin_from_fm,
+    read_addressee,
+)
+from cablegram.model import (
+    Addressee,
+    Cable,
+    Classification,
+    Dtg,
+    Level,
+    Paragraph,
+    ParseWarning,
+    Precedence,
+    ReferenceId,
+    Source,
+    TransmissionHeader,
+)
+
+_END_LINES = frozenset({"BT", "NNNN", "NNN", "#"})
+_FIELD_MODES = ("subject", "tags", "ref", "classified", "passing")
+
+
+class TelegramReader:
+    """Reads one telegram; create one per text."""
+
+    def __init__(self, text: str, source: Source, strict: bool,
+                 fallback_dtg: Dtg | None = None) -> None:
+        # A reader of another form may know the date when the text has no
+        # DTG (WikiLeaks "partial extract" pages): used only then, with a warning.
+        self.fallback_dtg = fallback_dtg
+        self.lines = text.split("\n")
+        self.source = source
+        self.strict = strict
+        self.warnings: list[ParseWarning] = []
+        self.h = HeaderState()
+        self.addr_mode: str | None = None  # "to" | "info" | "xmt" while reading addressees
+        self.first: FirstLine | None = None
+        self.first_line_text: str | None = None
+        self.captions: list[str] = []
+        self.passing: list[str] = []
+        self.eo: str | None = None
+        self.decl: str | None = None
+        self.tags_text: list[str] = []
+        self.subject: list[str] = []
+        self.ref: list[str] = []
+        self.classified: list[str] = []
+        self.mode: str | None = None
+        self.head_seen = False  # E.O., TAGS or SUBJECT read: unknown lines are body text
+        self.paras: list[ParaBuilder] = []
+        self.body_started = False
+        self.pending_blank = False
+        self.kept: list[str] = []  # cleaned lines before the body
+        self.lookahead: bool | None = None
+
+    # -- warnings ---------------------------------------------------------------
+    def note(self, rule: str, message: str, line: int | None) -> None:
+        """A repair or an unreadable part; raises in strict mode unless it is an A rule."""
+        if self.strict and not rule.startswith("A") and rule != "T10":
+            raise RuleError(message, source=self.source.path, line=line, rule=rule)
+        self.warnings.append(ParseWarning(rule, message, line))
+
+    # -- the loop ---------------------------------------------------------------
+    def read(self, raw: str) -> Cable:
+        for i, line in enumerate(self.lines, start=1):
+            s = line.strip()
+            if not s:
+                self._blank()
+                continue
+            if s[0] == "¶":
+                s, _ = strip_pilcrow(s)
+                if not s:
+                    continue
+            if not self.body_started:
+                if self._header_line(s, i):
+                    self.kept.append(s)
+                    continue
+                if self._head_line(s, i):
+                    continue
+                self._start_body(i)
+            self._body_line(s, i)
+        return self._finish(raw)
+
+    def _blank(self) -> None:
+        if self.body_started:
+            self.pending_blank = True
+        else:
+            self.addr_mode = None
+            if self.mode in ("subject", "classified", "passing", "tags"):
+                self.mode = None
+            elif self.mode == "ref":
+                self.mode = "ref-blank"
+
+    # -- H1-H10 -------------------------------------------------------------------
+    def _header_line(self, s: str, i: int) -> bool:
+        h = self.h
+        c0 = s[0]
+        if self.addr_mode is not None:
+            if self.first is None and read_first_line(s) is not None:
+                self.addr_mode = None
+                return False
+            if c0 not in "TIX" or not s.startswith(("TO ", "INFO ", "XMT ")):
+                if self._addressee_line(s, i):
+                    return True
+        if c0 == "V" and H2_TRANSMISSION_ID_RE.match(s):
+            self._new_header(i)
+            self.h.transmission_id = s
+            self.h.started = True
+            return True
+        if c0 in "ZOPR" and len(s) > 1 and s[1] == c0 and (m := H3_ROUTING_RE.match(s)):
+            if h.routing_precedence is None and h.station is None:
+                h.routing_precedence = m["prec"]
+                h.routing.extend(m["ris"].split())
+                h.started = True
+                return True
+        if c0 in "RQ" and h.routing_precedence and h.station is None and H3_RI_ONLY_RE.match(s):
+            h.routing.extend(s.split())
+            return True
+        if c0 == "D" and s.startswith("DE ") and (m := H4_DE_RE.match(s)):
+            if h.station is not None:
+                self._new_header(i)
+            h = self.h
+            h.station = m["ri"]
+            h.station_serial = int(m["serial"])
+            h.section = int(m["section"]) if m["section"] else None
+            h.time_of_file = m["tof"]
+            h.started = True
+            if m["tof"] is None:
+                self.note("H4", f"DE line without a time of file: {s!r}", i)
+            return True
+        if c0 == "Z" and (m := H5_SECURITY_RE.match(s)):
+            h.security_warning = " ".join(m["warning"].split())
+            h.operating_signals.extend(m["signals"].split())
+            if m["rest"]:
+                h.operating_signals.append(" ".join(m["rest"].split()))
+            h.started = True
+            return True
+        if (c0.isdigit() or c0 in "ZOPR") and (m := H6_DTG_LINE_RE.match(s)):
+            if h.dtg_text is not None:
+                self._new_header(i)
+                h = self.h
+            h.dtg_prosigns = " ".join(m["prosigns"].split()) or None
+            h.dtg_text = m["dtg"]
+            h.dtg_line = i
+            h.operating_signals.extend(m["signals"].split())
+            h.started = True
+            return True
+        if c0 == "F" and s.startswith("FM ") and self.first is None:
+            if h.fm is not None:
+                self._new_header(i)
+                h = self.h
+            fm = s[3:].strip()
+            if "/" in fm and H8_RI_START_RE.match(fm):
+                ri, _, fm = fm.partition("/")
+                h.fm_ri = ri.strip()
+            h.fm = fm
+            h.started = True
+            return True
+        if c0 in "TIX" and h.fm is not None and self.first is None:
+            for word, kind in (("TO ", "to"), ("INFO ", "info"), ("XMT ", "xmt")):
+                if s.startswith(word):
+                    self.addr_mode = kind
+                    rest = s[len(word):].strip()
+                    if rest:
+                        h.addressees.append((kind, rest, i))
+                    return True
+        if s in _END_LINES:
+            return True
+        if not h.started and self.first is None and not self.head_seen:
+            if H10_DISTRIBUTION_RE.match(s) or is_page_marker(s) or T1_BARE_LEVEL_RE.match(s):
+                self.note("H10", f"1970s distribution or page line skipped: {s!r}", i)
+                return True
+        if h.dtg_text is not None and h.fm is None and self.first is None:
+            if H10_DISTRIBUTION_RE.match(s):
+                return True
+        return False
+
+    def _addressee_line(self, s: str, i: int) -> bool:
+        """An addressee line, or the wrapped end of the previous one (H8)."""
+        h = self.h
+        if not h.addressees or self.addr_mode is None:
+            return False
+        if s.startswith(("E.O.", "TAGS", "SUBJECT", "CLASSIFIED", "SIPDIS")):
+            self.addr_mode = None
+            return False
+        kind, prev, line = h.addressees[-1]
+        ri_style = H8_RI_START_RE.match(prev) is not None
+        if H8_RI_START_RE.match(s) or not ri_style:
+            h.addressees.append((self.addr_mode, s, i))
+        else:
+            # An RI-style list: a line without ``RI/`` continues the previous name.
+            h.addressees[-1] = (kind, prev + " " + s, line)
+        return True
+
+    def _new_header(self, i: int) -> None:
+        if self.h.started:
+            self.note("H1", "a second transmission header; the first one is replaced", i)
+        self.h = HeaderState()
+        self.addr_mode = None
+
+    # -- T1-T8 ----------------------------------------------------------------------
+    def _head_line(self, s: str, i: int) -> bool:
+        c0 = s[0]
+        u = s.upper()
+        if c0.isdigit() and T9_PARAGRAPH_RE.match(s) and (self.first or self.head_seen):
+            return False
+        if self.first is None and c0 in "CSTUELcsteul" and (fl := read_first_line(s)):
+            self.first = fl
+            self.first_line_text = " ".join(s.split())
+            self.kept.append(s)
+            if fl.dropped_s:
+                self.note("T1", f"classification line lacks its leading S: {s!r}", i)
+            self.mode = None
+            return True
+        if c0 in "Ee" and (m := T4_EO_RE.match(s)):
+            self.eo = m["eo"]
+            self.decl = " ".join(m["rest"].split()) or None
+            self.head_seen = True
+            self.mode = None
+            self.kept.append(s)
+            return True
+        if c0 in "Tt" and u.startswith("TAG") and (m := T5_TAGS_RE.match(s)):
+            self.tags_text = [m["rest"]]
+            self.head_seen = True
+            self.mode = "tags"
+            self.kept.append(s)
+            return True
+        if c0 in "Ss" and u.startswith("SUBJ") and (m := T6_SUBJECT_RE.match(s)):
+            self.subject = [m["rest"] if m["rest"] is not None else m["rest2"]]
+            self.head_seen = True
+            self.mode = "subject"
+            self.kept.append(s)
+            return True
+        if c0 in "Rr" and u.startswith("REF") and (m := T7_REF_RE.match(s)):
+            self.ref.append(m["rest"])
+            self.mode = "ref"
+            self.kept.append(s)
+            return True
+        if c0 in "Cc" and u.startswith("CLASSIFIED") and (m := T8_CLASSIFIED_BY_RE.match(s)):
+            self.classified = [m["rest"]]
+            self.head_seen = True
+            self.mode = "classified"
+            self.kept.append(s)
+            return True
+        if is_archive_note(s):
+            self.note("A4", f"archive note dropped: {s!r}", i)
+            return True
+        if is_page_marker(s):
+            self.note("T10", f"page marker removed: {s!r}", i)
+            return True
+        caps, rest = split_captions(s)
+        if caps and self.mode in (None, "passing", "ref-blank"):
+            for cap in caps:
+                if cap in self.captions:
+                    self.note("A2", f"caption {cap} repeated", i)
+                else:
+                    self.captions.append(cap)
+            if rest:
+                self.passing.append(rest)
+            self.kept.append(s)
+            self.mode = None
+            return True
+        mode = self.mode
+        if mode == "tags":
+            if self.tags_text[-1].rstrip().endswith(",") or is_tag_continuation(s):
+                self.tags_text.append(s)
+                self.kept.append(s)
+                return True
+            self.mode = mode = None
+        if mode == "subject":
+            self.subject.append(s)
+            self.kept.append(s)
+            return True
+        if mode == "classified":
+            self.classified.append(s)
+            self.kept.append(s)
+            return True
+        if mode == "ref" or (mode == "ref-blank" and T7_LETTER_START_RE.match(s)):
+            self.ref.append(s)
+            self.mode = "ref"
+            self.kept.append(s)
+            return True
+        if self.head_seen or self.classified:
+            return False
+        if self.first is not None:
+            if mode == "passing":
+                self.passing[-1] += " " + " ".join(s.split())
+            else:
+                self.passing.append(" ".join(s.split()))
+            self.mode = "passing"
+            self.kept.append(s)
+            return True
+        if T1_BARE_LEVEL_RE.match(s) or not self.h.started or self._first_line_ahead(i):
+            self.note("T1", f"line before the classification line skipped: {s!r}", i)
+            return True
+        return False
+
+    def _first_line_ahead(self, i: int) -> bool:
+        """Is there a classification line (T1) ahead, before any paragraph?"""
+        if self.lookahead is None:
+            self.lookahead = False
+            for s in self.lines[i:i + 60]:
+                s = s.strip().lstrip("¶ ")
+                if not s:
+                    continue
+                if s[0].isdigit() and T9_PARAGRAPH_RE.match(s):
+                    break
+                if s[0] in "CSTUELcsteul" and read_first_line(s):
+                    self.lookahead = True
+                    break
+        return self.lookahead
+
+    # -- T9-T11 ---------------------------------------------------------------------
+    def _start_body(self, i: int) -> None:
+        self.body_started = True
+        self.pending_blank = False
+        self.addr_mode = None
+        self.mode = None
+
+    def _body_line(self, s: str, i: int) -> None:
+        c0 = s[0]
+        if (self.first is None and c0 in "CSTUELcsteul" and self._last_number() is None
+                and read_first_line(s) is not None):
+            # The classification line after a printout's own header (a form
+            # from the messaging system's database): what came before it was
+            # that printout, not the cable's head.
+            self.note("T1", "text before the classification line dropped", i)
+            self._restart_head()
+            self._head_line(s, i)
+            return
+        if c0.isdigit() and (m := T9_PARAGRAPH_RE.match(s)):
+            num = int(m["num"])
+            last = self._last_number()
+            if last is None or num > last:
+                if last is not None and num != last + 1:
+                    self.note("T9", f"paragraph {num} follows paragraph {last}", i)
+                mark = portion_mark(m["mark"])
+                rest = m["rest"]
+                if m["mark"] is not None and mark is None:
+                    rest = f"({m['mark']}) {rest}".strip()
+                p = ParaBuilder(num, mark, i)
+                if rest:
+                    p.add(rest, i, False)
+                self.paras.append(p)
+                self.pending_blank = False
+                return
+        if s == "SIPDIS" or s.upper() == "SIPDIS":
+            self.note("A2", "SIPDIS line inside the text removed", i)
+            return
+        if is_page_marker(s):
+            self.note("T10", f"page marker removed: {s!r}", i)
+            self.pending_blank = False
+            return
+        if s in _END_LINES:
+            return
+        if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
+            self.note("H10", f"page banner removed: {s!r}", i)
+            self.pending_blank = False
+            return
+        if not self.paras:
+            self.paras.append(ParaBuilder(None, None, i))
+        elif self.pending_blank and self.paras[-1].number is None and self._unnumbered_only():
+            # Unnumbered text: blank lines separate paragraphs (T9).
+            if self.paras[-1].parts and self.paras[-1].parts[-1][1][-1:] in ".:;!?\")":
+                self.paras.append(ParaBuilder(None, None, i))
+        if self.paras[-1].add(s, i, self.pending_blank):
+            self.note("T10", "paragraph joined across a blank line (page break)", i)
+        self.pending_blank = False
+
+    def _restart_head(self) -> None:
+        self.captions, self.passing, self.tags_text, self.subject = [], [], [], []
+        self.ref, self.classified, self.paras, self.kept = [], [], [], []
+        self.eo = self.decl = None
+        self.mode = None
+        self.head_seen = False
+        self.body_started = False
+        self.pending_blank = False
+
+    def _last_number(self) -> int | None:
+        for p in reversed(self.paras):
+            if p.number is not None:
+                return p.number
+        return None
+
+    def _unnumbered_only(self) -> bool:
+        return all(p.number is None for p in self.paras)
+
+    # -- assembly --------------------------------------------------------------------
+    def _finish(self, raw: str) -> Cable:
+        h = self.h
+        fl = self.first
+        dtg: Dtg | None = None
+        if h.dtg_text is not None:
+            try:
+                dtg = Dtg.parse(h.dtg_text)
+            except ValueError as exc:
+                self.note("H6", f"bad date-time group {h.dtg_text!r}: {exc}", h.dtg_line)
+        if dtg is None and self.fallback_dtg is not None:
+            dtg = self.fallback_dtg
+            self.note("H6", f"no date-time group in the text; {dtg} taken from the source", None)
+        header = None
+        if h.started:
+            header = TransmissionHeader(
+                transmission_id=h.transmission_id, routing_precedence=h.routing_precedence,
+                routing=tuple(h.routing), station=h.station, station_serial=h.station_serial,
+                section=h.section, time_of_file=h.time_of_file,
+                security_warning=h.security_warning,
+                operating_signals=tuple(h.operating_signals), dtg_prosigns=h.dtg_prosigns,
+            )
+        to, info, xmt = [], [], []
+        for kind, text, _line in h.addressees:
+            a = read_addressee(text)
+            {"to": to, "info": info, "xmt": xmt}[kind].append(a)
+        precedence = self._precedence(to, h)
+
+        year = dtg.when.year if dtg else (fl.year if fl and fl.year is not None else None)
+        rid: ReferenceId | None = None
+        origin: str | None = None
+        if fl is not None and set(fl.origin) == {"X"} and h.fm:
+            # The origin was redacted (``XXXXXXXXXXXX 000004``): the FM line tells it (T2).
+            fm_origin = origin_from_fm(h.fm)
+            if fm_origin:
+                self.note("T2", f"redacted origin read from the FM line: {fm_origin}", None)
+                fl = replace(fl, origin=fm_origin)
+        if fl is not None:
+            origin = fl.origin
+            yy = year % 100 if year is not None else (fl.year if fl.year is not None else None)
+            if yy is not None:
+                rid = ReferenceId(yy, fl.origin, fl.serial)
+            if h.station_serial is not None and fl.serial % 10000 != h.station_serial % 10000:
+                self.note("H4", f"DE serial {h.station_serial} differs from the message "
+                          f"reference serial {fl.serial}", None)
+        else:
+            self.note("T1", "no classification line with a message reference number", None)
+            if h.fm and h.station_serial is not None and year is not None:
+                origin = origin_from_fm(h.fm)
+                if origin:
+                    rid = ReferenceId(year % 100, origin, h.station_serial)
+                    self.note("T2", f"reference id {rid} read from the FM and DE lines", None)
+
+        classification = self._classification(fl, header)
+        paragraphs, signature = self._paragraphs(classification.level)
+        if self.first is not None:
+            self._check_portions(classification, paragraphs)
+        spans = find_spans(paragraphs)
+        tags = parse_tags(" ".join(self.tags_text)) if self.tags_text else ()
+        subject = " ".join(" ".join(self.subject).split()) or None
+        marking = None
+        if subject:
+            marking, subject = split_subject_marking(subject)
+            subject = subject or None
+        refs = read_references(" ".join(self.ref), year) if self.ref else ()
+        cb = read_classified_by(" ".join(self.classified)) if self.classified else None
+        if classification.level >= Level.CONFIDENTIAL and self.first is not None:
+            if self.eo is None:
+                self.note("C4", "classified cable without an E.O. line", None)
+        decl_on = read_declassify_on(self.decl) if self.decl else None
+        cleaned = self._cleaned(paragraphs, signature)
+        return Cable(
+            raw=raw, reference_id=rid, header=header, dtg=dtg, precedence=precedence,
+            originator_name=h.fm, originator_ri=h.station or h.fm_ri, origin=origin,
+            to=tuple(to), info=tuple(info), xmt=tuple(xmt), classification=classification,
+            classification_line=self.first_line_text, section=fl.section if fl else None,
+            mrn=fl.mrn if fl else None, captions=tuple(self.captions),
+            passing=tuple(self.passing), eo=self.eo, declassify_instruction=self.decl,
+            declassify_on=decl_on, tags=tags, subject=subject, subject_marking=marking,
+            references=refs, classified_by=cb, paragraphs=paragraphs, spans=spans,
+            signature=signature, cleaned=cleaned, warnings=tuple(self.warnings),
+            source=self.source,
+        )
+
+    def _precedence(self, to: list[Addressee], h: HeaderState) -> Precedence:
+        """The highest action precedence written; else the DTG prosign (P1, H6)."""
+        written = [a.precedence for a in to if a.precedence is not Precedence.ROUTINE]
+        if written:
+            return max(written)
+        if h.dtg_prosigns:
+            try:
+                return Precedence.from_prosign(h.dtg_prosigns.split()[0])
+            except ValueError:
+                pass
+        if h.routing_precedence:
+            try:
+                return Precedence.from_prosign(h.routing_precedence[0])
+            except ValueError:
+                pass
+        return Precedence.ROUTINE
+
+    def _classification(self, fl: FirstLine | None, header: TransmissionHeader | None
+                        ) -> Classification:
+        """Level, controls and captions (C1, C2, T3): caveats in order, once each."""
+        caveats: list[str] = []
+        if fl is not None:
+            level, admin, rel_to = fl.level, fl.admin_control, fl.rel_to
+            caveats.extend(fl.controls)
+        else:
+            level, admin, rel_to = Level.UNCLASSIFIED, None, ()
+            if header is not None and header.security_warning:
+                level = _LEVEL_BY_WARNING.get(header.security_warning[-5:], Level.UNCLASSIFIED)
+        for c in self.captions:
+            if c not in caveats:
+                caveats.append(c)
+            # C1: a SENSITIVE caption on unclassified traffic makes it SBU.
+            if c.endswith("SENSITIVE") and level is Level.UNCLASSIFIED:
+                level, admin = Level.SBU, "SBU"
+        return Classification(level, tuple(caveats), rel_to, admin)
+
+    def _check_portions(self, cl: Classification, paragraphs: tuple[Paragraph, ...]) -> None:
+        """C1: a cable's level is at least its highest portion mark.
+
+        The record keeps the level its first line states (the archive tables do
+        the same); a paragraph marked above it is reported.
+        """
+        for p in paragraphs:
+            pm = p.portion
+            if pm is not None and pm.level > cl.level and pm.level >= Level.CONFIDENTIAL:
+                self.note("C1", f"paragraph {p.number} is marked ({p.marking}), above the "
+                          f"{cl.level.label} classification line", None)
+                return
+
+    def _paragraphs(self, level: Level) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+        signature: tuple[str, ...] = ()
+        if self.paras:
+            signature, notes = take_signature(self.paras[-1])
+            for n in notes:
+                self.note("T11", n, None)
+            if not self.paras[-1].parts and self.paras[-1].number is None:
+                self.paras.pop()
+        out: list[Paragraph] = []
+        for p in self.paras:
+            para, repairs = p.build()
+            if repairs:
+                self.note("A1", f"{repairs} punctuation artefact(s) repaired", p.line)
+            if (level >= Level.CONFIDENTIAL and para.number is not None
+                    and para.marking is None and self.first is not None):
+                self.note("T9", f"paragraph {para.number} has no portion mark in a "
+                          f"{level.label} cable", p.line)
+            out.append(para)
+        return tuple(out), signature
+
+    def _cleaned(self, paragraphs: tuple[Paragraph, ...], signature: tuple[str, ...]) -> str:
+        parts = ["\n".join(self.kept)] if self.kept else []
+        for p in paragraphs:
+            lead = f"{p.number}. " if p.number is not None else ""
+            mark = f"({p.marking}) " if p.marking else ""
+            parts.append(lead + mark + p.text)
+        if signature:
+            parts.append("\n".join(signature))
+        return "\n\n".join(parts) + "\n"
+
+
+_LEVEL_BY_WARNING = {
+    "UUUUU": Level.UNCLASSIFIED, "EEEEE": Level.UNCLASSIFIED, "CCCCC": Level.CONFIDENTIAL,
+    "SSSSS": Level.SECRET, "TTTTT": Level.TOP_SECRET,
+}
