@@ -165,7 +165,7 @@ _CLASS_RE = re.compile(
     r"^(?P<banner>(?:T\s*O\s*P\s+S\s*E\s*C\s*R\s*E\s*T|S\s*E\s*C\s*R\s*E\s*T|"
     r"C\s*O\s*N\s*F\s*I\s*D\s*E\s*N\s*T\s*I\s*A\s*L|UNCLAS(?:SIFIED)?(?:\s+SENSITIVE)?|"
     r"LIMITED OFFICIAL USE|SENSITIVE BUT UNCLASSIFIED))"
-    r"(?P<controls>(?:\s*//?\s*[A-Z][A-Z ]*)*)(?P<rest>.*)$")
+    r"(?P<controls>(?:\s*//?\s*[A-Z][A-Z ]*)*)(?P<rest>(?:\s.*)?)$")
 # T4: executive order line.
 _EO_RE = re.compile(r"^E\.\s?O\.\s*(?P<eo>\d{5})\s*:\s*(?P<rest>.*)$", re.I)
 _DECL_DATE_RE = re.compile(r"DECL(?:ASSIFY)?(?:\s+ON)?\s*:\s*(?P<m>\d{1,2})/(?P<d>\d{1,2})/"

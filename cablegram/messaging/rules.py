@@ -389,7 +389,7 @@ def signature(c: Check) -> Iterator[Problem]:
     """The text ends with a signature: the surname of the chief of mission or the
     Secretary, in capitals, on its own line (T11)."""
     if not c.draft.signature:
-        last = len(c.draft.lines)
+        last = max((i + 1 for i, ln in enumerate(c.draft.lines) if ln.strip()), default=None)
         yield _p("M19", last, "no signature: end the text with the signer's surname in "
                  "capitals (T11)")
 
