@@ -200,6 +200,8 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
             raise _as_format_error(exc, src) from exc
         yield Unreadable(src, "whole file", _reason(exc, fmt), data)
         return
+    if strict and isinstance(record, Unreadable):
+        raise FormatError(record.reason, source=src)
     yield record
 
 
@@ -279,13 +281,16 @@ def _read_container(path: str, format: str | None, strict: bool) -> Iterator[Rec
             yield from _read_stream(member, name, format, strict)
 
 
-def _walk(directory: str) -> Iterator[str]:
-    """Files under ``directory``, recursively, in sorted order; dot-files skipped."""
+def _walk(directory: str) -> list[str]:
+    """Files under ``directory``, recursively, sorted by path; dot-files and -folders skipped."""
+    found: list[tuple[tuple[str, ...], str]] = []
     for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for f in files:
             if not f.startswith("."):
-                yield os.path.join(root, f)
+                full = os.path.join(root, f)
+                found.append((Path(os.path.relpath(full, directory)).parts, full))
+    return [full for _, full in sorted(found)]
 
 
 def read_paths(paths: Iterable[str], *, format: str | None = None, strict: bool = False,

@@ -1,0 +1,194 @@
+"""The format sniffer, read_bytes/read_paths, containers and Unreadable records."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import corpus_path
+
+from cablegram.errors import FormatError
+from cablegram.formats import Unreadable, detect, read_bytes, read_paths
+from cablegram.formats.containers import iter_members
+from cablegram.model import Cable
+
+# An invented telegram in the 2000s form (H1-H6, T1-T11).
+TELEGRAM = """VZCZCXYZ0001
+RR RUEHWEB
+DE RUEHZZ #0012 0011200
+ZNR UUUUU ZZH
+R 011200Z JAN 09
+FM AMEMBASSY ZEMBLA
+TO RUEHC/SECSTATE WASHDC 0001
+UNCLAS ZEMBLA 000012
+
+E.O. 12958: N/A
+TAGS: PREL ZZ
+SUBJECT: AN INVENTED CABLE
+
+1. THE FIRST PARAGRAPH.
+
+2. THE SECOND PARAGRAPH.
+
+DOE
+"""
+
+def _codec() -> None:
+    pytest.importorskip("cablegram.formats.telegram", reason="the telegram codec is not built")
+
+
+@pytest.mark.parametrize(("data", "name", "fmt"), [
+    (TELEGRAM.encode(), None, "telegram"),
+    (TELEGRAM.replace("\n", "\r\n").encode("latin-1"), "x.bin", "telegram"),
+    (b'{"reference_id": "09ZEMBLA12", "raw": ""}', None, "json"),
+    (b'"1","1/1/2009 12:00","09ZEMBLA12","x","UNCLASSIFIED","","h","t"\n', "a.txt",
+     "cables-csv"),
+    (b"1. JOHN DOE  PER.IND\n@@@\n1. [[DOE || 1]] MET [[HIM || 1]].\n", None, "cfpf"),
+    (b"<html><body><table id=\"synopsis\"></table></body></html>", None, "plusd-html"),
+    (b"<html><body><code><pre>FM X</pre></code></body></html>", None, "wikileaks-html"),
+    (b"SUBJECT: X  \nTAGS: [PREL](#) [ZZ](#)  \n**\xc2\xb611.** (C) TEXT", None,
+     "plusd-markdown"),
+    (b"just some words", "notes.json", "json"),  # the name breaks a tie only
+    (b"just some words", "notes.txt", "telegram"),
+])
+def test_detect_snippets(data: bytes, name: str | None, fmt: str) -> None:
+    assert detect(data, name) == fmt
+
+
+def test_detect_by_content_beats_name() -> None:
+    assert detect(TELEGRAM.encode(), "cable.json") == "telegram"
+    assert detect(b"<html><body><code><pre>x</pre></code></body></html>", "x.csv") == \
+        "wikileaks-html"
+
+
+def test_detect_corpus_folders() -> None:
+    root = corpus_path()
+    expected = {"cablegate-2010": "wikileaks-html", "cablegate-2011": "wikileaks-html",
+                "plusd-1970s": "plusd-html", "raw-telegrams": "telegram", "cfpf-bodies": "cfpf"}
+    for folder, fmt in expected.items():
+        files = sorted(p for p in (root / folder).rglob("*")
+                       if p.is_file() and p.suffix in (".html", ".txt")
+                       and "LICENSE" not in p.name)
+        for f in files[::7]:
+            assert detect(f.read_bytes(), f.name) == fmt, f
+            assert detect(f.read_bytes()) == fmt, f  # without the name too
+    assert detect((root / "seed" / "07OSLO525.md").read_bytes()) == "plusd-markdown"
+    assert detect((root / "cables-csv" / "cables_sample.csv").read_bytes()) == "cables-csv"
+
+
+def test_not_a_telegram_is_unreadable() -> None:
+    data = b"Dear diary, nothing to report today.\n"
+    [bad] = list(read_bytes(data, name="diary.txt"))
+    assert isinstance(bad, Unreadable)
+    assert bad.source == "diary.txt" and bad.position == "whole file"
+    assert "looks like a telegram" in bad.reason and "H1" in bad.reason
+    assert bad.raw == data
+    with pytest.raises(FormatError, match=r"diary\.txt"):
+        list(read_bytes(data, name="diary.txt", strict=True))
+
+
+def test_unknown_format_is_an_error() -> None:
+    with pytest.raises(FormatError, match="unknown format"):
+        list(read_bytes(b"x", format="pdf"))
+
+
+def test_json_lines_round_trip() -> None:
+    _codec()
+    from cablegram.formats.jsonform import to_json
+
+    [cable] = list(read_bytes(TELEGRAM.encode(), name="t.txt"))
+    assert isinstance(cable, Cable)
+    lines = (json.dumps(to_json(cable)) + "\n" + '{"error": "x"}\n' + "not json\n").encode()
+    records = list(read_bytes(lines, name="out.jsonl"))
+    assert records[0] == cable
+    assert isinstance(records[1], Unreadable) and records[1].position == "line 2"
+    assert isinstance(records[2], Unreadable) and "not JSON" in records[2].reason
+
+
+def test_json_listing_of_other_things_is_one_unreadable() -> None:
+    data = b'{"reference_id": "a"}\n{"reference_id": "b"}\n'
+    [bad] = list(read_bytes(data, name="meta.jsonl"))
+    assert isinstance(bad, Unreadable) and "none of its 2 JSON lines" in bad.reason
+    assert bad.raw == data
+
+
+def _tree(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    (d / "b").mkdir(parents=True)
+    (d / "b" / "2.txt").write_text(TELEGRAM.replace("000012", "000013"))
+    (d / "1.txt").write_text(TELEGRAM)
+    (d / "junk.txt").write_text("not a cable")
+    (d / ".hidden").write_text("skipped")
+    return d
+
+
+def test_read_paths_directory_sorted_and_nothing_dropped(tmp_path: Path) -> None:
+    _codec()
+    d = _tree(tmp_path)
+    records = list(read_paths([str(d)]))
+    assert [type(r).__name__ for r in records] == ["Cable", "Cable", "Unreadable"]
+    assert [r.source.path for r in records if isinstance(r, Cable)] == [
+        str(d / "1.txt"), str(d / "b" / "2.txt")]
+    assert [str(r.reference_id) for r in records if isinstance(r, Cable)] == [
+        "09ZEMBLA12", "09ZEMBLA13"]
+    missing = list(read_paths([str(d / "nope.txt")]))
+    assert isinstance(missing[0], Unreadable) and "no such file" in missing[0].reason
+
+
+def test_read_paths_stdin() -> None:
+    _codec()
+    [c] = list(read_paths(["-"], stdin=io.BytesIO(TELEGRAM.encode())))
+    assert isinstance(c, Cable) and str(c.reference_id) == "09ZEMBLA12"
+    assert c.source.path == "-"
+
+
+def test_containers(tmp_path: Path) -> None:
+    _codec()
+    d = _tree(tmp_path)
+    z = tmp_path / "corpus.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(d / "b" / "2.txt", "b/2.txt")
+        zf.write(d / "1.txt", "a/1.txt")
+    t = tmp_path / "corpus.tar.gz"
+    with tarfile.open(t, "w:gz") as tf:
+        tf.add(d / "1.txt", "x/1.txt")
+    g = tmp_path / "one.txt.gz"
+    g.write_bytes(gzip.compress(TELEGRAM.encode()))
+    names = [n for n, _ in iter_members(z)]
+    assert names == [f"{z}!a/1.txt", f"{z}!b/2.txt"]
+    records = list(read_paths([str(z), str(t), str(g)]))
+    assert all(isinstance(r, Cable) for r in records), records
+    assert [r.source.path for r in records if isinstance(r, Cable)] == [
+        f"{z}!a/1.txt", f"{z}!b/2.txt", f"{t}!x/1.txt", f"{g}!one.txt"]
+
+
+def test_damaged_container_is_unreadable(tmp_path: Path) -> None:
+    z = tmp_path / "broken.zip"
+    z.write_bytes(b"PK\x03\x04 this is not really a zip")
+    records = list(read_paths([str(z)]))
+    assert len(records) == 1 and isinstance(records[0], Unreadable)
+    assert "damaged container" in records[0].reason
+
+
+def test_gzipped_csv_is_streamed(tmp_path: Path) -> None:
+    _codec()
+    sample = corpus_path("cables-csv", "cables_sample.csv")
+    g = tmp_path / "cables.csv.gz"
+    g.write_bytes(gzip.compress(sample.read_bytes()))
+    records = list(read_paths([str(g)]))
+    assert [str(r.reference_id) for r in records if isinstance(r, Cable)] == [
+        "66BUENOSAIRES2481", "72TEHRAN1164"]
+    assert records[0].source.metadata["position"] == "row 1"  # type: ignore[union-attr]
+
+
+def test_forced_format() -> None:
+    _codec()
+    [c] = list(read_bytes(TELEGRAM.encode(), format="telegram"))
+    assert isinstance(c, Cable)
+    [bad] = list(read_bytes(TELEGRAM.encode(), format="plusd-html", name="t.txt"))
+    assert isinstance(bad, Unreadable) and "Raw content" in bad.reason
