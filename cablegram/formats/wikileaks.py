@@ -31,7 +31,7 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
     try:
         html = decode_bytes(data)
         metadata, blocks = _page_parts(html)
-    except Exception as exc:  # noqa: BLE001 - default mode never raises
+    except Exception as exc:
         if strict:
             raise RuleError(f"unreadable Cablegate page: {exc!r}", source=path, rule="H1") from exc
         metadata, blocks = {}, []
