@@ -116,8 +116,11 @@ def directory_add(archive_url: str | None, pla: str, ri: str | None, origin: str
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def directory_import(archive_url: str | None, file: str) -> None:
     """Import RI,NAME rows (route2name.csv) or a posts.csv file."""
-    n = _Ctx(archive_url).directory.import_file(file)
-    click.echo(f"imported {n} new addresses from {file}")
+    result = _Ctx(archive_url).directory.import_file(file)
+    click.echo(f"imported {result.new} new addresses from {file}; "
+               f"{len(result.skipped)} rows skipped")
+    for line, reason in result.skipped:
+        click.echo(f"{file}:{line}: skipped: {_safe(reason)}", err=True)
 
 
 @directory_group.command("learn")

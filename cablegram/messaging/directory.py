@@ -89,6 +89,12 @@ def guess_kind(pla: str, foreign: bool) -> str:
     return "office"
 
 
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    new: int
+    skipped: tuple[tuple[int, str], ...]  # (line, reason)
+
+
 class Directory:
     """Posts, offices and collectives, stored in messaging's tables."""
 
@@ -145,34 +151,44 @@ class Directory:
         assert got is not None
         return got
 
-    def import_file(self, path: str | Path) -> int:
-        """Import a directory file; return the number of new addresses.
+    def import_file(self, path: str | Path) -> ImportResult:
+        """Import a directory file; return the new addresses and the rows skipped.
 
         Two forms: cablegram's own ``posts.csv`` (header ``ri,pla,...``) or an
-        RI list of ``RI,NAME`` rows without a header (``route2name.csv``).
+        RI list of ``RI,NAME`` rows without a header (``route2name.csv``). A row
+        that is not an address (an RI range ``RHFJAAA THRU RHFJAAZ``, a bad RI) is
+        skipped and reported with its line, never silently dropped; a row with
+        neither RI nor name is an error.
         """
         text = Path(path).read_text(encoding="utf-8", errors="replace")
+        skipped: list[tuple[int, str]] = []
         if text.lstrip().lower().startswith("ri,pla"):
-            entries = list(parse_posts_csv(text, str(path)))
+            entries = [(0, e) for e in parse_posts_csv(text, str(path))]
         else:
             entries = []
             for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
                 if not row or not "".join(row).strip():
                     continue
-                if len(row) < 2:
+                if len(row) < 2 or not row[0].strip() or not "".join(row[1:]).strip():
                     raise FormatError(f"expected RI,NAME, got {row!r}", source=str(path),
                                       line=lineno, rule="H7")
                 ri, name = row[0].strip().upper(), normalise_pla(",".join(row[1:]))
                 if not RoutingIndicator.is_valid(ri):
-                    raise FormatError(f"not a routing indicator: {ri!r}", source=str(path),
-                                      line=lineno, rule="H7")
+                    skipped.append((lineno, f"not a routing indicator: {ri!r} (H7)"))
+                    continue
                 foreign = guess_foreign(ri, name)
-                entries.append(PostEntry(name, ri, None, guess_kind(name, foreign), foreign))
+                entries.append((lineno, PostEntry(name, ri, None, guess_kind(name, foreign),
+                                                  foreign)))
         n = 0
         with self.db.transaction():
-            for e in entries:
-                n += self._insert(e, f"import:{Path(path).name}")
-        return n
+            for lineno, e in entries:
+                added = self._insert(e, f"import:{Path(path).name}")
+                n += added
+                if not added and lineno and self.get(e.pla) is not None \
+                        and self.get(e.pla).ri != e.ri:  # type: ignore[union-attr]
+                    skipped.append((lineno, f"{e.pla} is already in the directory with "
+                                    f"another RI; {e.ri} not added"))
+        return ImportResult(n, tuple(skipped))
 
     def learn_from(self, cables: Iterable[Cable]) -> int:
         """Add the RI/PLA pairs of archived cables' addressee lines not yet known (H8)."""
