@@ -107,11 +107,14 @@ def test_bad_query_shows_its_message_not_an_error_page(public: TestClient) -> No
 def test_browse_tags_origins_months(public: TestClient) -> None:
     tags = public.get("/tags").text
     assert 'href="/tags/EFIS"' in tags
+    assert "more tags of the vocabulary" in tags and 'href="/tags/PHUM"' in tags
     efis = public.get("/tags/EFIS").text
     assert "Tag EFIS" in efis and "PILCHARD" in efis
     origins = public.get("/origins").text
     assert 'href="/origins/ELSEWHERE"' in origins
     assert "1 cable" in public.get("/origins/ELSEWHERE").text
+    # counts under the access filter: the SECRET cable from ELSEWHERE is not counted
+    assert re.search(r'ELSEWHERE</span> <span class="fc">1</span>', origins)
     months = public.get("/months").text
     assert 'href="/months/2008-02"' in months
     assert "LIGHTHOUSE KEEPERS" in public.get("/months/2008-02").text

@@ -161,26 +161,34 @@ def cable_versions(request: Request, ref_id: str, archive: ArchiveDep,
 
 
 def _browse(request: Request, archive: Archive, principal: Principal, kind: str) -> Response:
-    """A list of every tag, origin or month with its count (visible cables only)."""
+    """A list of tags, origins or months with their counts (visible cables only).
+
+    Origins and months are complete (a GROUP BY under the access filter, and the
+    index's month histogram); tags come from the index's tag facet, which holds
+    the most frequent ones, followed by the rest of the TAGS vocabulary uncounted.
+    """
     result = archive.search("", principal, limit=0, facets=True)
     items: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     if kind == "tags":
         for value, count in result.facets.get("tags", []):
             items.append({"value": value, "count": count, "url": f"/tags/{value}",
                           "meaning": views.tag_meaning(value)})
         items.sort(key=lambda i: i["value"])
+        counted = {i["value"] for i in items}
+        others = [{"value": code, "url": f"/tags/{code}", "meaning": meaning}
+                  for code, meaning in views.vocabulary() if code not in counted]
     elif kind == "origins":
-        for value, count in result.facets.get("origin", []):
+        for value, count in views.origin_counts(archive, principal):
             items.append({"value": value, "count": count, "url": f"/origins/{value}",
                           "meaning": None})
-        items.sort(key=lambda i: i["value"])
     else:
         for period, count in sorted(result.histogram, reverse=True):
             items.append({"value": period, "count": count, "url": f"/months/{period}",
                           "meaning": None})
     titles = {"tags": "Tags", "origins": "Origins", "months": "Months"}
     return _render(request, "browse.html", {"kind": kind, "title": titles[kind], "items": items,
-                                            "total": result.total})
+                                            "others": others, "total": result.total})
 
 
 @router.get("/tags", include_in_schema=False)

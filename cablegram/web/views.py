@@ -10,12 +10,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from cablegram.access.principal import Principal
+from cablegram.archive.api import Archive
+from cablegram.archive.sqlfilter import visibility_sql
 from cablegram.model import Cable, Level, Paragraph, Tag
-
-try:  # the TAGS vocabulary (cablegram.vocab.tags); the reader works without it
-    from cablegram.vocab.tags import tag_info as _tag_info
-except ImportError:  # pragma: no cover - only while the vocabulary is missing
-    _tag_info = None  # type: ignore[assignment]
+from cablegram.vocab.tags import tag_info as _tag_info
+from cablegram.vocab.tags import tags as _all_tags
 
 LEVEL_CSS = {
     Level.UNCLASSIFIED: "unclassified",
@@ -45,10 +45,26 @@ def banner(cable: Cable) -> str:
 
 
 def tag_meaning(code: str) -> str | None:
-    if _tag_info is None:
-        return None
     info = _tag_info(code)
     return info.meaning if info is not None else None
+
+
+def vocabulary() -> list[tuple[str, str]]:
+    """Every tag of the TAGS table with its meaning, by code (T5)."""
+    return sorted((code, info.meaning) for code, info in _all_tags().items())
+
+
+def origin_counts(archive: Archive, principal: Principal) -> list[tuple[str, int]]:
+    """Every origin with its count of current cables the principal may read.
+
+    One GROUP BY with the archive's own visibility filter inside it (the same
+    translation of ``may_read`` the archive uses), so counts cannot leak.
+    """
+    vis, params = visibility_sql(principal, archive.db.dialect, table="c")
+    rows = archive.db.query(
+        f"SELECT c.origin, COUNT(*) FROM cables c WHERE c.current = 1 AND c.origin IS NOT NULL "
+        f"AND {vis} GROUP BY c.origin ORDER BY c.origin", params)
+    return [(str(origin), int(n)) for origin, n in rows]
 
 
 @dataclass(frozen=True, slots=True)
