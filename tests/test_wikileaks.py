@@ -134,13 +134,13 @@ def test_every_page_reads_without_crash(parsed: list[tuple[str, Cable]]) -> None
 
 
 def test_quirk_first_line_without_leading_s() -> None:
-    page = corpus_path("cablegate-2010")
-    found = [p for p in page.glob("*/*/*.html") if p.stem.startswith("10BAGHDAD")]
-    for p in found:
-        c = parse_wikileaks_html(p.read_bytes(), path=str(p))
-        if c.classification_line and c.classification_line.startswith("E C R E T"):
-            assert c.classification.level.name == "SECRET"
-            assert any(w.rule == "T1" for w in c.warnings)
+    p = corpus_path("cablegate-2010", "2007", "01", "07BAGHDAD146.html")
+    c = parse_wikileaks_html(p.read_bytes(), path=str(p))
+    assert c.classification_line is not None
+    assert c.classification_line.startswith("E C R E T SECTION 01 OF 03 BAGHDAD")
+    assert c.classification.level.name == "SECRET"
+    assert str(c.reference_id) == "07BAGHDAD146" and c.section == (1, 3)
+    assert any(w.rule == "T1" for w in c.warnings)
 
 
 def test_tags_and_paragraph_anchors_from_a_page() -> None:
