@@ -78,7 +78,17 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["snippet"] = text.snippet_html
     env.globals["version"] = __version__
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[_viewer])
+
+
+def _viewer(request: Request) -> dict[str, Any]:
+    """Who is reading, for the header: the principal ``get_principal`` resolved."""
+    from cablegram.web.deps import AUTH_AVAILABLE
+
+    p = getattr(request.state, "auth_principal", None)
+    return {"viewer": p.name if p is not None else None,
+            "open_access": bool(getattr(request.app.state, "open_access", False)),
+            "auth_available": AUTH_AVAILABLE}
 
 
 def _is_api(request: Request) -> bool:

@@ -9,8 +9,8 @@ who is asking. Until the access engineer's ``cablegram.web.auth`` answers
 * otherwise every request is the public principal, which sees only what
   ``may_read`` lets the public see.
 
-When ``cablegram.web.auth`` provides ``principal_from_request(request)``
-returning a Principal or None, it is asked first.
+``cablegram.web.auth.principal_from_request(request)`` is asked first: a
+valid Bearer token or session names a user's principal; a bad token is a 401.
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from fastapi import Request
 from cablegram.access.principal import Principal
 from cablegram.archive.api import Archive
 
-try:  # the access engineer's session/token lookup, when it exists
-    from cablegram.web.auth import principal_from_request as _auth_lookup
-except ImportError:  # not written yet, or no such function
-    _auth_lookup = None
+try:  # the access engineer's session/token lookup (needs the "auth" extra)
+    from cablegram.web import auth as _auth
+except ImportError:  # pragma: no cover - installed without argon2-cffi
+    _auth = None  # type: ignore[assignment]
+
+AUTH_AVAILABLE = _auth is not None
 
 
 def get_archive(request: Request) -> Archive:
@@ -35,8 +37,8 @@ def get_archive(request: Request) -> Archive:
 
 def get_principal(request: Request) -> Principal:
     """Who is asking (see the module docstring for the rule)."""
-    if _auth_lookup is not None:
-        found: Any = _auth_lookup(request)
+    if _auth is not None:
+        found: Any = _auth.principal_from_request(request)
         if isinstance(found, Principal):
             return found
     if getattr(request.app.state, "open_access", False):

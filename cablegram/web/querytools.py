@@ -120,10 +120,10 @@ def histogram_bars(histogram: list[tuple[str, int]], query: str, sort: str) -> l
         for (y, _), n in months.items():
             buckets[f"{y:04d}"] += n
     else:
-        y, m = y0, m0
-        while (y, m) <= (y1, m1):
-            buckets[f"{y:04d}-{m:02d}"] = months.get((y, m), 0)
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        y, mo = y0, m0
+        while (y, mo) <= (y1, m1):
+            buckets[f"{y:04d}-{mo:02d}"] = months.get((y, mo), 0)
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
     top = max(buckets.values()) or 1
     width = max(2, min(40, HIST_WIDTH // len(buckets)))
     bars = []
