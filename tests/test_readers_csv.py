@@ -167,3 +167,19 @@ def test_streams_in_constant_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == rows
     assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while streaming 50 MB"
+
+
+@pytest.mark.slow
+def test_read_paths_streams_csv_files(tmp_path: Path) -> None:
+    """The whole path (file, sniffing, telegram parser) streams too: memory stays flat."""
+    pytest.importorskip("cablegram.formats.telegram", reason="the telegram codec is not built")
+    big = tmp_path / "cables.csv"
+    rows = _write_large_csv(big, 5)
+    tracemalloc.start()
+    try:
+        count = sum(1 for r in read_paths([str(big)]) if isinstance(r, Cable))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == rows
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while reading 5 MB"
