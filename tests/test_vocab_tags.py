@@ -35,7 +35,7 @@ def test_shipped_tables_load_and_hold_the_seed_tags() -> None:
         ("PZZZ", TagKind.SUBJECT),
         ("OVIP (RICE, CONDOLEEZZA)", TagKind.PERSON),  # a comma names a person (T5)
         ("UNSC", TagKind.ORGANISATION),
-        ("ABCDEFG", TagKind.ORGANISATION),
+        ("CTM", TagKind.SUBJECT),  # unknown and not 2 letters: a subject tag (T5)
         (" prel ", TagKind.SUBJECT),
     ],
 )

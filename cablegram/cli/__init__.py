@@ -18,6 +18,7 @@ from cablegram.errors import CablegramError
 COMMAND_MODULES = [
     "cablegram.cli.parse_cmd",
     "cablegram.cli.archive_cmd",
+    "cablegram.cli.search_cmd",
     "cablegram.cli.web_cmd",
     "cablegram.cli.user_cmd",
     "cablegram.cli.messaging_cmd",

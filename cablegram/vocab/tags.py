@@ -126,7 +126,8 @@ def kind_of(code: str) -> TagKind:
 
     A tag with a comma names a person (``OVIP (RICE, CONDOLEEZZA)``); an
     unknown 2-letter tag is a country, an unknown 4-letter one starting with K a
-    program, any other 4-letter one a subject, anything else an organisation.
+    program, anything else a subject (organisations are only those the table
+    lists), which is also what the telegram reader decides (formats/tags.py).
     """
     c = code.strip().upper()
     if "," in c:
@@ -136,9 +137,9 @@ def kind_of(code: str) -> TagKind:
         return info.kind
     if _COUNTRY_RE.match(c):
         return TagKind.COUNTRY
-    if _FOUR_LETTER_RE.match(c):
-        return TagKind.PROGRAM if c[0] == "K" else TagKind.SUBJECT
-    return TagKind.ORGANISATION
+    if _FOUR_LETTER_RE.match(c) and c[0] == "K":
+        return TagKind.PROGRAM
+    return TagKind.SUBJECT
 
 
 def by_kind(kind: TagKind) -> list[TagInfo]:
