@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "cablegram.cli.search_cmd",
     "cablegram.cli.web_cmd",
     "cablegram.cli.user_cmd",
+    "cablegram.cli.synth_cmd",
     "cablegram.cli.messaging_cmd",
 ]
 
