@@ -1,0 +1,99 @@
+"""A relay killed at any moment delivers every released cable exactly once.
+
+Real relay processes (``cablegram relay``) over a real SQLite archive are
+killed with SIGKILL at random instants, many times, while more cables are
+released; after a final run every delivery release queued is in its post's
+inbox exactly once, the queue is empty and no post sees a gap or a duplicate
+in any continuity-number series (issue 6, point 6).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_messaging_draft import draft
+
+from cablegram.access.principal import Principal
+from cablegram.archive import open_archive
+from cablegram.messaging import inbox as ib
+from cablegram.messaging.release import release
+from cablegram.messaging.transport_sqlite import SqliteTransport
+
+pytestmark = pytest.mark.slow
+
+KILLS = 20
+NATO = draft(**{"XMT AMEMBASSY LONDON\n": "", "IMMEDIATE": "", "PRIORITY": ""}).replace(
+    "TO SECSTATE WASHDC \n", "TO SECSTATE WASHDC FLASH\n", 1)
+
+
+def _relay(db: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from cablegram.cli import main; main()", "relay",
+         "--archive", db, "--batch", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_relay_killed_many_times_delivers_exactly_once(tmp_path: Path) -> None:
+    rng = random.Random(20260518)
+    db = str(tmp_path / "crash.db")
+    archive = open_archive(db)
+    transport = SqliteTransport(archive.db)
+    owner = Principal.archive_owner()
+    texts = [NATO, draft(**{"XMT AMEMBASSY LONDON\n": ""})]
+
+    def release_some(n: int) -> None:
+        for _ in range(n):
+            release(archive.db, rng.choice(texts), owner, transport, archive=archive)
+
+    release_some(20)
+    started = time.monotonic()
+    kills = mid_work = 0
+
+    def delivered_count() -> int:
+        return int(archive.db.query("SELECT COUNT(*) FROM msg_delivery")[0][0])
+
+    while kills < KILLS:
+        before = delivered_count()
+        proc = _relay(db)
+        time.sleep(rng.uniform(0.5, 1.5))  # startup takes some; die before, during or after
+        release_some(rng.randint(5, 20))  # the originators keep releasing meanwhile
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        kills += 1
+        if delivered_count() > before and transport.pending() > 0:
+            mid_work += 1  # killed while it was delivering
+    pending_before_last = transport.pending()
+    proc = subprocess.run(
+        [sys.executable, "-c", "from cablegram.cli import main; main()", "relay", "--once",
+         "--archive", db], capture_output=True, text=True, timeout=60, check=True)
+    assert proc.stdout.strip() == f"delivered {pending_before_last}"
+    elapsed = time.monotonic() - started
+
+    q = archive.db.query
+    sent = {r[0] for r in q("SELECT delivery_id FROM msg_sent")}
+    delivered = [r[0] for r in q("SELECT delivery_id FROM msg_delivery")]
+    assert len(sent) > 1000
+    assert len(delivered) == len(set(delivered))  # no delivery twice
+    assert set(delivered) == sent  # every delivery once
+    assert transport.pending() == 0
+    released = q("SELECT COUNT(*) FROM msg_release")[0][0]
+    for (ref,) in q("SELECT reference_id FROM msg_release"):
+        archive.get(ref, owner)  # every released cable is in the archive
+    posts = [r[0] for r in q("SELECT DISTINCT destination FROM msg_delivery")]
+    for post in posts:
+        assert ib.gaps(archive.db, post) == [], post
+    # every post received each cable addressed to it exactly once, in its MCN series
+    per_post = q("SELECT destination, COUNT(*), COUNT(DISTINCT reference_id) FROM msg_delivery "
+                 "GROUP BY destination")
+    assert all(n == distinct for _, n, distinct in per_post)
+    assert released >= 60 and kills == KILLS
+    assert mid_work >= 5, mid_work
+    assert elapsed < 90
+    archive.close()
