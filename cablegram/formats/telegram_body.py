@@ -37,7 +37,9 @@ _SPAN_INSIDE_RE = re.compile(
 _SPAN_END_RE = re.compile(r"\bEND\s+(?:OF\s+)?(SUMMARY|COMMENT)\b", re.IGNORECASE)
 
 # T11: a signature line is a short name: ``WHITNEY``, ``Whitehead``, ``RICE``.
-T11_SIGNATURE_RE = re.compile(r"^[A-Za-z][A-Za-z'\-]*(?:\.?\s[A-Za-z][A-Za-z'.\-]*){0,3}$")
+T11_SIGNATURE_RE = re.compile(
+    r"^[A-Za-z][A-Za-z'\-]*(?:\.?\s[A-Za-z][A-Za-z'.\-]*){0,3}(?<=[A-Za-z])$"
+)
 # The PlusD rendering glues a page number to the signature: ``WHITNEY619``.
 _T11_TRAILING_DIGITS_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z'\- ]*?[A-Za-z])\d{1,4}$")
 _NOT_SIGNATURES = frozenset({
