@@ -243,14 +243,24 @@ class SearchIndex:
         return seq
 
     def sync(self, store: ChangeFeed) -> int:
-        """Apply the store's changes since :meth:`last_seq`; return how many were applied."""
+        """Apply the store's changes since :meth:`last_seq`; return how many were applied.
+
+        Cheap when there is nothing new (one read of the state file, one store
+        query): the archive calls it before every search.
+        """
         with self._write_lock:
             seq = self.last_seq()
+            changes = store.changes_since(seq, _BATCH)
+            if not changes:
+                return 0
+            writer = self._writer()
             applied = pending = 0
-            writer: tantivy.IndexWriter | None = None
             try:
-                while changes := store.changes_since(seq, _BATCH):
-                    writer = writer or self._writer()
+                if (fresh := self.last_seq()) != seq:
+                    # Another process synced while we waited for the writer lock.
+                    seq = fresh
+                    changes = store.changes_since(seq, _BATCH)
+                while changes:
                     seq = max(seq, self._apply(writer, changes))
                     applied += len(changes)
                     pending += len(changes)
@@ -258,16 +268,15 @@ class SearchIndex:
                         writer.commit()
                         self._write_state(seq)
                         pending = 0
-                if writer is not None and pending:
+                    changes = store.changes_since(seq, _BATCH)
+                if pending:
                     writer.commit()
                     self._write_state(seq)
             except BaseException:
-                if writer is not None:
-                    writer.rollback()
+                writer.rollback()
                 raise
             finally:
-                if writer is not None:
-                    writer.wait_merging_threads()
+                writer.wait_merging_threads()
             if applied:
                 self.index.reload()
             return applied

@@ -19,8 +19,14 @@ from rich.table import Table
 from rich.text import Text
 
 from cablegram.archive.api import SearchResult
-from cablegram.cli.options import archive_option, as_option, json_option, open_for, principal_for
-from cablegram.cli.options import safe_text
+from cablegram.cli.options import (
+    archive_option,
+    as_option,
+    json_option,
+    open_for,
+    principal_for,
+    safe_text,
+)
 
 SORTS = ("relevance", "date", "-date")
 FACETS_SHOWN = 8  # values per facet under the table
