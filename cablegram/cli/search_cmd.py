@@ -91,7 +91,7 @@ def search(query: str, as_json: bool, limit: int, offset: int, sort: str,
     with open_for(archive_url) as archive:
         who = principal_for(archive, as_name)
         result: SearchResult = archive.search(query, who, limit=limit, offset=offset,
-                                              sort=sort)  # type: ignore[arg-type]
+                                              sort=sort)
     if as_json:
         data: dict[str, Any] = result.as_dict()
         click.echo(json.dumps(data, ensure_ascii=False))
