@@ -183,3 +183,15 @@ def test_read_paths_streams_csv_files(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == rows
     assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while reading 5 MB"
+
+
+def test_a_reader_failure_spoils_one_row_only() -> None:
+    def fragile(text: str, source: Source) -> Cable:
+        if "000013" in text:
+            raise IndexError("boom")
+        return bare(text, source)
+
+    records = list(iter_cables_csv(io.BytesIO(invented_csv()), name="t.csv", parser=fragile))
+    assert isinstance(records[0], Cable)
+    assert isinstance(records[1], Unreadable)
+    assert records[1].position == "row 2" and "IndexError" in records[1].reason

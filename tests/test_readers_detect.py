@@ -192,3 +192,19 @@ def test_forced_format() -> None:
     assert isinstance(c, Cable)
     [bad] = list(read_bytes(TELEGRAM.encode(), format="plusd-html", name="t.txt"))
     assert isinstance(bad, Unreadable) and "Raw content" in bad.reason
+
+
+def test_json_files_streamed_and_pretty(tmp_path: Path) -> None:
+    _codec()
+    from cablegram.formats.jsonform import to_json
+
+    [cable] = list(read_bytes(TELEGRAM.encode(), name="t.txt"))
+    assert isinstance(cable, Cable)
+    lines = tmp_path / "export.jsonl"
+    lines.write_text("\n".join([json.dumps(to_json(cable))] * 3 + ["[1, 2]"]) + "\n")
+    records = list(read_paths([str(lines)]))
+    assert records[:3] == [cable] * 3
+    assert isinstance(records[3], Unreadable) and records[3].position == "line 4"
+    pretty = tmp_path / "one.json"
+    pretty.write_text(json.dumps(to_json(cable), indent=2))
+    assert list(read_paths([str(pretty)])) == [cable]

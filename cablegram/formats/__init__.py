@@ -24,7 +24,6 @@ from __future__ import annotations
 import importlib
 import io
 import itertools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +35,7 @@ from cablegram.formats.cablescsv import iter_cables_csv
 from cablegram.formats.cfpf import parse_cfpf
 from cablegram.formats.containers import container_kind, iter_members, sniff_container
 from cablegram.formats.detect import detect, looks_like_telegram, telegram_marks
+from cablegram.formats.jsonlines import first_line_is_json, iter_json, iter_json_lines
 from cablegram.formats.plusd import parse_plusd_html
 from cablegram.formats.unreadable import Unreadable
 from cablegram.model import Cable, Source
@@ -134,46 +134,6 @@ def _read_one(data: bytes, fmt: str, src: str, path: str | None, strict: bool) -
     raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
 
 
-def _read_json(data: bytes, src: str, strict: bool) -> Iterator[Record]:
-    """One JSON object, or JSON lines (``cablegram parse --json`` output), in the JSON form."""
-    from cablegram.formats.jsonform import from_json
-
-    text = decode(data)
-    try:
-        docs: list[tuple[str, Any, bytes]] = [("whole file", json.loads(text), data)]
-    except ValueError:
-        docs = []
-        for n, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            raw = line.encode("utf-8", "surrogateescape")
-            try:
-                docs.append((f"line {n}", json.loads(line), raw))
-            except ValueError as exc:
-                docs.append((f"line {n}", exc, raw))
-    out: list[Record] = []
-    for position, doc, raw in docs:
-        if isinstance(doc, ValueError):
-            out.append(Unreadable(src, position, f"not JSON: {doc}", raw))
-        elif not isinstance(doc, dict) or "raw" not in doc:
-            out.append(Unreadable(src, position, "a JSON value that is not a cable in the "
-                                  "JSON form (an object with a 'raw' key)", raw))
-        else:
-            try:
-                out.append(from_json(doc))
-            except FormatError as exc:
-                out.append(Unreadable(src, position, exc.message, raw))
-    bad = [r for r in out if isinstance(r, Unreadable)]
-    if strict and bad:
-        raise FormatError(bad[0].reason, source=f"{src} {bad[0].position}", rule="json-form")
-    if out and len(bad) == len(out) and len(out) > 1:
-        # A JSON file of something else (e.g. a metadata listing): one record, not thousands.
-        yield Unreadable(src, "whole file", f"none of its {len(out)} JSON lines is a cable "
-                         f"in the JSON form (first: {bad[0].reason})", data)
-        return
-    yield from out
-
-
 def read_bytes(data: bytes, *, name: str | None = None, format: str | None = None,
                strict: bool = False) -> Iterator[Record]:
     """Read ``data`` (one file's bytes) and yield each cable, or an Unreadable.
@@ -191,7 +151,7 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
                                           parser=_telegram_parser(strict)), src, data, strict)
         return
     if fmt == "json":
-        yield from _guard(_read_json(data, src, strict), src, data, strict)
+        yield from _guard(iter_json(data, src, strict), src, data, strict)
         return
     try:
         record = _read_one(data, fmt, src, name, strict)
@@ -233,7 +193,7 @@ def _as_format_error(exc: Exception, src: str) -> FormatError:
 
 def _read_stream(stream: IO[bytes], src: str, format: str | None,
                  strict: bool) -> Iterator[Record]:
-    """Read an open binary stream; a cables.csv is streamed, anything else read whole."""
+    """Read an open binary stream; cables.csv and JSON lines are streamed, the rest read whole."""
     head = stream.read(_HEAD)
     if len(head) == _HEAD:
         head += stream.readline()  # end the head on a line boundary for the csv reader
@@ -242,6 +202,10 @@ def _read_stream(stream: IO[bytes], src: str, format: str | None,
         lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
         yield from _guard(iter_cables_csv(lines, name=src, strict=strict,
                                           parser=_telegram_parser(strict)), src, b"", strict)
+        return
+    if fmt == "json" and first_line_is_json(head):  # JSON lines: one line at a time
+        json_lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
+        yield from _guard(iter_json_lines(json_lines, src, strict), src, b"", strict)
         return
     data = head + stream.read()
     yield from read_bytes(data, name=src, format=fmt, strict=strict)

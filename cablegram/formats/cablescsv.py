@@ -171,10 +171,15 @@ def _row_to_cable(row: list[str], raw: bytes, latin1: bool, src: str, index: int
     source = Source(format=FORMAT, path=src, metadata=meta)
     try:
         cable = parse(text, source)
-    except FormatError:
+    except FormatError as exc:
         if strict:
             raise
-        return Unreadable(src, position, "the telegram text could not be read", raw)
+        return Unreadable(src, position, f"the telegram text could not be read: {exc}", raw)
+    except Exception as exc:  # a reader bug spoils one row, not the rest of the file
+        if strict:
+            raise FormatError(f"the telegram reader failed: {exc!r}",
+                              source=f"{src} {position}") from exc
+        return Unreadable(src, position, f"the telegram reader failed: {exc!r}", raw)
     return _reconcile(cable, source, row[2])
 
 
