@@ -213,8 +213,9 @@ def _to_cable(text: str, draft: Draft, ref: ReferenceId, principal: Principal,
         parse_telegram = None  # the codec is not installed: build a minimal record
     if parse_telegram is not None:
         cable = parse_telegram(text, source=Source(format="telegram", path=None, metadata=meta))
-        if cable.reference_id is None:
-            raise MessagingError(f"the codec read no reference id from released {ref}")
+        if cable.reference_id != ref:
+            raise MessagingError(f"the codec read {cable.reference_id} from released {ref}; "
+                                 "the originator's origin must be letters only (T2)")
         return cable
     return Cable(
         raw=text, reference_id=ref, originator_name=draft.originator, origin=ref.origin,
