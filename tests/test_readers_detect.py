@@ -208,3 +208,25 @@ def test_json_files_streamed_and_pretty(tmp_path: Path) -> None:
     pretty = tmp_path / "one.json"
     pretty.write_text(json.dumps(to_json(cable), indent=2))
     assert list(read_paths([str(pretty)])) == [cable]
+
+
+def test_containers_from_stdin_and_damaged_members(tmp_path: Path) -> None:
+    _codec()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a/1.txt", TELEGRAM)
+        zf.writestr("a/2.txt", "not a cable")
+    records = list(read_paths(["-"], stdin=io.BytesIO(buf.getvalue())))
+    assert isinstance(records[0], Cable) and records[0].source.path == "-!a/1.txt"
+    assert isinstance(records[1], Unreadable) and records[1].source == "-!a/2.txt"
+    # a gzip member under any name is streamed and sniffed: here a cables.csv
+    sample = corpus_path("cables-csv", "cables_sample.csv").read_bytes()
+    g = tmp_path / "dump.gz"
+    g.write_bytes(gzip.compress(sample))
+    assert [str(r.reference_id) for r in read_paths([str(g)]) if isinstance(r, Cable)] == [
+        "66BUENOSAIRES2481", "72TEHRAN1164"]
+    # a truncated gzip: what was read is kept, the damage is reported
+    t = tmp_path / "cut.txt.gz"
+    t.write_bytes(gzip.compress(TELEGRAM.encode() * 50)[:-30])
+    [bad] = list(read_paths([str(t)]))
+    assert isinstance(bad, Unreadable) and "damaged" in bad.reason

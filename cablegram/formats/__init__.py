@@ -26,6 +26,7 @@ import io
 import itertools
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -33,7 +34,13 @@ from typing import IO, Any
 from cablegram.errors import FormatError
 from cablegram.formats.cablescsv import iter_cables_csv
 from cablegram.formats.cfpf import parse_cfpf
-from cablegram.formats.containers import container_kind, iter_members, sniff_container
+from cablegram.formats.containers import (
+    Member,
+    container_kind,
+    iter_members,
+    iter_members_bytes,
+    sniff_container,
+)
 from cablegram.formats.detect import detect, looks_like_telegram, telegram_marks
 from cablegram.formats.jsonlines import first_line_is_json, iter_json, iter_json_lines
 from cablegram.formats.plusd import parse_plusd_html
@@ -143,6 +150,9 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     this never raises on bad input; with ``strict`` it raises FormatError.
     """
     src = name or "<bytes>"
+    if sniff_container(data[:512]):  # a zip, tar or gzip in memory (e.g. from stdin)
+        yield from _read_container(iter_members_bytes(data, src), src, format, strict, data)
+        return
     fmt = format or detect(data, name)
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
@@ -197,6 +207,9 @@ def _read_stream(stream: IO[bytes], src: str, format: str | None,
     head = stream.read(_HEAD)
     if len(head) == _HEAD:
         head += stream.readline()  # end the head on a line boundary for the csv reader
+    if sniff_container(head):
+        yield from read_bytes(head + stream.read(), name=src, format=format, strict=strict)
+        return
     fmt = format or detect(head, src)
     if fmt == "cables-csv":
         lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
@@ -221,14 +234,19 @@ def _read_file(path: str, format: str | None, strict: bool) -> Iterator[Record]:
         yield Unreadable(path, "whole file", f"cannot open: {exc.strerror or exc}", b"")
         return
     if container_kind(path) or sniff_container(magic):
-        yield from _read_container(path, format, strict)
+        yield from _read_container(iter_members(path), path, format, strict)
         return
     with open(path, "rb") as fh:
         yield from _read_stream(fh, path, format, strict)
 
 
-def _read_container(path: str, format: str | None, strict: bool) -> Iterator[Record]:
-    members = iter_members(path)
+def _read_container(members: Iterator[Member], label: str, format: str | None,
+                    strict: bool, raw: bytes = b"") -> Iterator[Record]:
+    """Each member of a container; a damaged container or member becomes an Unreadable.
+
+    ``raw`` is the container's bytes when it was read into memory (stdin); for a
+    file on disk the file itself keeps them.
+    """
     while True:
         try:
             name, member = next(members)
@@ -236,13 +254,18 @@ def _read_container(path: str, format: str | None, strict: bool) -> Iterator[Rec
             return
         except Exception as exc:  # a damaged archive: report it, keep what was read
             if strict:
-                raise FormatError(f"damaged container: {exc}", source=path) from exc
-            yield Unreadable(path, "container", f"damaged container: {exc}", b"")
+                raise FormatError(f"damaged container: {exc}", source=label) from exc
+            yield Unreadable(label, "container", f"damaged container: {exc}", raw)
             return
-        if isinstance(member, bytes):
-            yield from read_bytes(member, name=name, format=format, strict=strict)
-        else:
-            yield from _read_stream(member, name, format, strict)
+        try:
+            if isinstance(member, bytes):
+                yield from read_bytes(member, name=name, format=format, strict=strict)
+            else:
+                yield from _read_stream(member, name, format, strict)
+        except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated .gz member
+            if strict:
+                raise FormatError(f"damaged member: {exc}", source=name) from exc
+            yield Unreadable(name, "member", f"damaged member: {exc}", b"")
 
 
 def _walk(directory: str) -> list[str]:

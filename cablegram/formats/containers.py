@@ -6,21 +6,22 @@
 not a container yields itself once. Members are yielded in sorted name order so
 that a run over the same archive is deterministic.
 
-Members are returned as bytes except for one case where size matters: the
-decompressed stream of a ``.gz`` file holding a ``cables.csv`` is yielded as a
-binary file object, so the 1.7 GB csv can be streamed (rule of issue 2: constant
-memory). The caller closes nothing; the stream is closed when the iterator moves
-on.
+Members of zip and tar archives are returned as bytes. The one member of a
+plain ``.gz`` file is yielded as a binary stream instead, so that a gzipped
+1.7 GB cables.csv (or a JSON lines export) can be streamed in constant memory
+(issue 2). The caller closes nothing; the stream is closed when the iterator
+moves on.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import IO, BinaryIO, cast
 
 # The separator between a container's path and a member's name.
 MEMBER_SEP = "!"
@@ -69,46 +70,62 @@ def iter_members(path: str | Path) -> Iterator[Member]:
         with open(p, "rb") as fh:
             kind = sniff_container(fh.read(512))
     if kind == "zip":
-        yield from _zip_members(p)
+        yield from _zip_members(p, p)
     elif kind == "tar":
-        yield from _tar_members(p)
+        yield from _tar_members(p, p)
     elif kind == "gzip":
-        yield from _gzip_member(p)
+        yield from _gzip_member(p, lambda: p)
     else:
         yield p, Path(p).read_bytes()
 
 
-def _zip_members(path: str) -> Iterator[Member]:
-    with zipfile.ZipFile(path) as zf:
+def iter_members_bytes(data: bytes, name: str) -> Iterator[Member]:
+    """Like :func:`iter_members` for a container held in memory (e.g. read from stdin)."""
+    kind = sniff_container(data[:512])
+    if kind == "zip":
+        yield from _zip_members(name, io.BytesIO(data))
+    elif kind == "tar":
+        yield from _tar_members(name, io.BytesIO(data))
+    elif kind == "gzip":
+        yield from _gzip_member(name, lambda: io.BytesIO(data))
+    else:
+        yield name, data
+
+
+def _zip_members(label: str, source: str | IO[bytes]) -> Iterator[Member]:
+    with zipfile.ZipFile(source) as zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
-            yield f"{path}{MEMBER_SEP}{info.filename}", zf.read(info)
+            yield f"{label}{MEMBER_SEP}{info.filename}", zf.read(info)
 
 
-def _tar_members(path: str) -> Iterator[Member]:
-    with tarfile.open(path, "r:*") as tf:
+def _open_tar(source: str | IO[bytes]) -> tarfile.TarFile:
+    """A tar file by path or file object; ``r:*`` also unpacks gzip, bzip2 and xz."""
+    if isinstance(source, str):
+        return tarfile.open(source, "r:*")
+    return tarfile.open(fileobj=source, mode="r:*")
+
+
+def _tar_members(label: str, source: str | IO[bytes]) -> Iterator[Member]:
+    with _open_tar(source) as tf:
         members = sorted((m for m in tf.getmembers() if m.isfile()), key=lambda m: m.name)
         for m in members:
             fh = tf.extractfile(m)
             if fh is None:
                 continue
             with fh:
-                yield f"{path}{MEMBER_SEP}{m.name}", fh.read()
+                yield f"{label}{MEMBER_SEP}{m.name}", fh.read()
 
 
-def _gzip_member(path: str) -> Iterator[Member]:
-    """A gzip file holds one member; a tar inside is unpacked, a csv is streamed."""
-    inner = path[:-3] if path.lower().endswith(".gz") else path
-    with gzip.open(path, "rb") as gz:
+def _gzip_member(label: str, opener: Callable[[], str | IO[bytes]]) -> Iterator[Member]:
+    """A gzip file holds one member: a tar inside is unpacked, anything else is yielded
+    as a stream, so that a large csv or JSON lines file inside is never held whole."""
+    with gzip.open(opener(), "rb") as gz:
         head = gz.read(512)
     if sniff_container(head) == "tar":
-        yield from _tar_members(path)
+        yield from _tar_members(label, opener())  # tarfile reads the gzip layer itself
         return
-    name = f"{path}{MEMBER_SEP}{Path(inner).name}"
-    if inner.lower().endswith(".csv"):
-        with gzip.open(path, "rb") as stream:
-            yield name, cast(BinaryIO, stream)
-        return
-    with gzip.open(path, "rb") as gz:
-        yield name, gz.read()
+    inner = label[:-3] if label.lower().endswith(".gz") else label
+    with gzip.open(opener(), "rb") as stream:
+        yield f"{label}{MEMBER_SEP}{Path(inner).name}", cast(BinaryIO, stream)
