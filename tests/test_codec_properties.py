@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import cables
 
 from cablegram.formats.jsonform import record_view
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.wikileaks import parse_wikileaks_html
 from cablegram.model import Cable
-from strategies import cables
 
 # Lines that look like parts of a cable, to push the reader into its corners.
 CABLE_LINES = st.sampled_from([

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import corpus_path
 
 from cablegram.formats.plusd_markdown import parse_plusd_markdown
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.model import Cable, Level, Precedence
-from conftest import corpus_path
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import corpus_path
 
 from cablegram.errors import RuleError
 from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.model import Level, Precedence, TagKind
-from conftest import corpus_path
 
 # An invented cable in the seed's layout.
 SNIPPET = """VZCZCXRO1234

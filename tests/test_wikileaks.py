@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import corpus_path
 
 from cablegram.formats.wikileaks import parse_wikileaks_html
 from cablegram.model import Cable
-from conftest import corpus_path
 
 # page id -> (fields, why): the TEXT says something other than the table. Each was
 # read by hand; the captions cases contradict pages with the same captions whose

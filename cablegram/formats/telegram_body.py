@@ -116,10 +116,10 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
             s = m["name"]
         if not T11_SIGNATURE_RE.match(s) or s.upper() in _NOT_SIGNATURES:
             break
-        if names:
-            # A second name line only when it stands apart from the paragraph text.
-            if len(p.parts) > 1 and sep != "\n" and p.parts[-2][1].rstrip()[-1:] not in ".:;!?)":
-                break
+        # A second name line only when it stands apart from the paragraph text.
+        if (names and len(p.parts) > 1 and sep != "\n"
+                and p.parts[-2][1].rstrip()[-1:] not in ".:;!?)"):
+            break
         if len(p.parts) == 1 and p.number is not None:
             break  # the paragraph's only line: text, not a signature
         names.insert(0, s)

@@ -139,20 +139,20 @@ class TelegramReader:
             if self.first is None and read_first_line(s) is not None:
                 self.addr_mode = None
                 return False
-            if c0 not in "TIX" or not s.startswith(("TO ", "INFO ", "XMT ")):
-                if self._addressee_line(s, i):
-                    return True
+            if (c0 not in "TIX" or not s.startswith(("TO ", "INFO ", "XMT "))) \
+                    and self._addressee_line(s, i):
+                return True
         if c0 == "V" and H2_TRANSMISSION_ID_RE.match(s):
             self._new_header(i)
             self.h.transmission_id = s
             self.h.started = True
             return True
-        if c0 in "ZOPR" and len(s) > 1 and s[1] == c0 and (m := H3_ROUTING_RE.match(s)):
-            if h.routing_precedence is None and h.station is None:
-                h.routing_precedence = m["prec"]
-                h.routing.extend(m["ris"].split())
-                h.started = True
-                return True
+        if (c0 in "ZOPR" and len(s) > 1 and s[1] == c0 and h.routing_precedence is None
+                and h.station is None and (m := H3_ROUTING_RE.match(s))):
+            h.routing_precedence = m["prec"]
+            h.routing.extend(m["ris"].split())
+            h.started = True
+            return True
         if c0 in "RQ" and h.routing_precedence and h.station is None and H3_RI_ONLY_RE.match(s):
             h.routing.extend(s.split())
             return True
@@ -206,14 +206,14 @@ class TelegramReader:
                     return True
         if s in _END_LINES:
             return True
-        if not h.started and self.first is None and not self.head_seen:
-            if H10_DISTRIBUTION_RE.match(s) or is_page_marker(s) or T1_BARE_LEVEL_RE.match(s):
-                self.note("H10", f"1970s distribution or page line skipped: {s!r}", i)
-                return True
-        if h.dtg_text is not None and h.fm is None and self.first is None:
-            if H10_DISTRIBUTION_RE.match(s):
-                return True
-        return False
+        if (not h.started and self.first is None and not self.head_seen
+                and (H10_DISTRIBUTION_RE.match(s) or is_page_marker(s)
+                     or T1_BARE_LEVEL_RE.match(s))):
+            self.note("H10", f"1970s distribution or page line skipped: {s!r}", i)
+            return True
+        # The 1970s distribution block may also sit between the DTG and FM lines.
+        return (h.dtg_text is not None and h.fm is None and self.first is None
+                and H10_DISTRIBUTION_RE.match(s) is not None)
 
     def _addressee_line(self, s: str, i: int) -> bool:
         """An addressee line, or the wrapped end of the previous one (H8)."""
@@ -399,10 +399,10 @@ class TelegramReader:
             return
         if not self.paras:
             self.paras.append(ParaBuilder(None, None, i))
-        elif self.pending_blank and self.paras[-1].number is None and self._unnumbered_only():
-            # Unnumbered text: blank lines separate paragraphs (T9).
-            if self.paras[-1].parts and self.paras[-1].parts[-1][1][-1:] in ".:;!?\")":
-                self.paras.append(ParaBuilder(None, None, i))
+        elif (self.pending_blank and self.paras[-1].number is None and self._unnumbered_only()
+              and self.paras[-1].parts and self.paras[-1].parts[-1][1][-1:] in ".:;!?\")"):
+            # Unnumbered text: blank lines after a sentence separate paragraphs (T9).
+            self.paras.append(ParaBuilder(None, None, i))
         if self.paras[-1].add(s, i, self.pending_blank):
             self.note("T10", "paragraph joined across a blank line (page break)", i)
         self.pending_blank = False
@@ -447,10 +447,10 @@ class TelegramReader:
                 security_warning=h.security_warning,
                 operating_signals=tuple(h.operating_signals), dtg_prosigns=h.dtg_prosigns,
             )
-        to, info, xmt = [], [], []
+        groups: dict[str, list[Addressee]] = {"to": [], "info": [], "xmt": []}
         for kind, text, _line in h.addressees:
-            a = read_addressee(text)
-            {"to": to, "info": info, "xmt": xmt}[kind].append(a)
+            groups[kind].append(read_addressee(text))
+        to, info, xmt = groups["to"], groups["info"], groups["xmt"]
         precedence = self._precedence(to, h)
 
         year = dtg.when.year if dtg else (fl.year if fl and fl.year is not None else None)
@@ -491,9 +491,9 @@ class TelegramReader:
             subject = subject or None
         refs = read_references(" ".join(self.ref), year) if self.ref else ()
         cb = read_classified_by(" ".join(self.classified)) if self.classified else None
-        if classification.level >= Level.CONFIDENTIAL and self.first is not None:
-            if self.eo is None:
-                self.note("C4", "classified cable without an E.O. line", None)
+        if classification.level >= Level.CONFIDENTIAL and self.first is not None \
+                and self.eo is None:
+            self.note("C4", "classified cable without an E.O. line", None)
         decl_on = read_declassify_on(self.decl) if self.decl else None
         cleaned = self._cleaned(paragraphs, signature)
         return Cable(
