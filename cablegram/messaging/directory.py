@@ -66,9 +66,12 @@ _ADD_MEMBER = "INSERT INTO msg_collective_member VALUES (?, ?) ON CONFLICT DO NO
 _ADD_ALIAS = "INSERT INTO msg_alias VALUES (?, ?) ON CONFLICT DO NOTHING"
 
 
+def _opt(v: object) -> str | None:
+    return None if v is None or v == "" else str(v)
+
+
 def _row(r: tuple[object, ...]) -> Address:
-    return Address(str(r[0]), r[1] and str(r[1]), r[2] and str(r[2]), str(r[3]), bool(r[4]),
-                   str(r[5]))
+    return Address(str(r[0]), _opt(r[1]), _opt(r[2]), str(r[3]), bool(r[4]), str(r[5]))
 
 
 def guess_foreign(ri: str | None, pla: str) -> bool:
@@ -232,9 +235,9 @@ class Directory:
         if alias:
             return self.get(str(alias[0][0]))
         if RoutingIndicator.is_valid(t):
-            rows = self.by_ri(t)
-            if rows:
-                return rows[0]
+            same_ri = self.by_ri(t)
+            if same_ri:
+                return same_ri[0]
         rows = self.db.query(f"SELECT {_COLS} FROM msg_address WHERE origin = ? ORDER BY pla",
                              (t.replace(" ", ""),))
         return _row(rows[0]) if rows else None

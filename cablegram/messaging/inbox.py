@@ -145,8 +145,8 @@ def gaps(db: Db, post: str) -> list[GapReport]:
                     (post,))
     series: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for orig, mcn, enq in rows:
-        first, _, last = str(mcn).partition("-")
-        series[str(orig)].append((str(enq), int(first), int(last or first)))
+        lo_text, _, hi_text = str(mcn).partition("-")
+        series[str(orig)].append((str(enq), int(lo_text), int(hi_text or lo_text)))
     out = []
     for orig, items in series.items():
         seen: list[int] = []

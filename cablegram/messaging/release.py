@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import Archive, Db
+from cablegram.archive.api import Db
 from cablegram.errors import AccessDenied, MessagingError
 from cablegram.messaging import numbering as num
 from cablegram.messaging.directory import Address, Directory
@@ -44,6 +44,13 @@ from cablegram.model import (
 
 CHANNEL = "XRO"  # H2: the channel designator of our transmission ids
 _PLA_PREFIXES = ("AMEMBASSY ", "AMCONSUL ", "USMISSION ", "US MISSION ")
+
+
+class ArchiveLike(Protocol):
+    """What release needs of the archive: adding a record (inside the caller's
+    transaction when it shares the database)."""
+
+    def add(self, cable: Cable) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,7 @@ def mrn_origin(originator: Address) -> str:
 
 
 def release(db: Db, draft_text: str, principal: Principal, transport: Transport, *,
-            archive: Archive | None = None, source: str = "draft",
+            archive: ArchiveLike | None = None, source: str = "draft",
             now: datetime | None = None, section_chars: int = SECTION_CHARS) -> Released:
     """Validate and release a draft; returns the released cable and its deliveries.
 
@@ -209,9 +216,9 @@ def _to_cable(text: str, draft: Draft, ref: ReferenceId, principal: Principal,
     meta = {"released_by": principal.name, "draft": source}
     try:
         from cablegram.formats.telegram import parse_telegram
-    except ImportError:
-        parse_telegram = None  # the codec is not installed: build a minimal record
-    if parse_telegram is not None:
+    except ImportError:  # the codec is not installed: build a minimal record
+        pass
+    else:
         cable = parse_telegram(text, source=Source(format="telegram", path=None, metadata=meta))
         if cable.reference_id != ref:
             raise MessagingError(f"the codec read {cable.reference_id} from released {ref}; "
