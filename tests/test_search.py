@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_search_support import ListStore, make_cable
 
 from cablegram.access.principal import Principal
@@ -280,3 +282,24 @@ def test_bad_query_is_a_query_error(index: SearchIndex) -> None:
 
 def test_index_path_is_kept(index: SearchIndex, tmp_path: Path) -> None:
     assert index.path.name == "index"
+
+
+QUERY_PARTS = st.sampled_from([
+    "AND", "OR", "NOT", "(", ")", '"', "-", "*", "tag:", "to:", "from:", "class:>=", "id:",
+    "ref:", "precedence:", "caveat:", "origin:", "signer:", "07OSLO525", "U.S.", "1.4(b)",
+    "2007-05", "SECRET", "munitions", "clu", "'", ";", " ", "ü", "\\", "[", ".*", "+", "{",
+])
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(QUERY_PARTS | st.text(max_size=4), max_size=10).map("".join))
+def test_any_query_runs_or_says_why(index: SearchIndex, query: str) -> None:
+    """Whatever is typed, the index answers or raises QueryError: never anything else."""
+    try:
+        r = index.search(query, Principal.public(), limit=3, today=TODAY)
+    except QueryError as exc:
+        assert str(exc)
+        return
+    assert r.total >= len(r.results)
+    assert all(h.reference_id in {"06PARIS100", "09BERLIN5"} for h in r.results)
