@@ -46,6 +46,7 @@ def test_json_lines_and_errors_go_on(tmp_path: Path) -> None:
     rows = json_lines(p.stdout)
     assert rows[0]["reference_id"] == "09ZEMBLA12"
     assert rows[0]["subject"] == "AN INVENTED CABLE \u202eEVIL"  # JSON keeps the text exactly
+    assert "\u202e".encode() not in p.stdout  # but escaped, not raw
     assert rows[1]["error"] and rows[1]["source"] == str(bad)
     assert rows[1]["position"] == "whole file" and "telegram" in str(rows[1]["reason"])
     assert rows[2]["source"] == str(tmp_path / "missing.txt")

@@ -27,6 +27,15 @@ def _safe(text: str) -> str:
     return text.translate(_TERMINAL_UNSAFE)
 
 
+# In JSON output the same characters are written as \\uXXXX escapes: the text stays
+# exact for a program, and a terminal showing the lines is not driven by it.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _TERMINAL_UNSAFE}
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
 def _error_line(bad: Any) -> dict[str, Any]:
     return {"error": "unreadable", "source": bad.source, "position": bad.position,
             "reason": bad.reason}
@@ -70,20 +79,20 @@ def parse(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
             if isinstance(record, Unreadable):
                 bad += 1
                 if as_json:
-                    out.write(json.dumps(_error_line(record), ensure_ascii=False) + "\n")
+                    out.write(_dumps(_error_line(record)) + "\n")
                 else:
                     click.echo(f"error: {_safe(str(record))}", err=True)
                 continue
             read += 1
             if as_json:
-                out.write(json.dumps(to_json(record), ensure_ascii=False) + "\n")
+                out.write(_dumps(to_json(record)) + "\n")
             else:
                 out.write(_summary(record) + "\n\n")
     except FormatError as exc:
         if as_json:
-            out.write(json.dumps({"error": "format", "source": exc.source, "position":
-                                  f"line {exc.line}" if exc.line else None,
-                                  "reason": str(exc)}, ensure_ascii=False) + "\n")
+            position = f"line {exc.line}" if exc.line is not None else None
+            out.write(_dumps({"error": "format", "source": exc.source, "position": position,
+                              "reason": str(exc)}) + "\n")
         out.flush()
         raise
     out.flush()
