@@ -230,3 +230,27 @@ def test_containers_from_stdin_and_damaged_members(tmp_path: Path) -> None:
     t.write_bytes(gzip.compress(TELEGRAM.encode() * 50)[:-30])
     [bad] = list(read_paths([str(t)]))
     assert isinstance(bad, Unreadable) and "damaged" in bad.reason
+
+
+@pytest.mark.slow
+def test_whole_corpus_every_file_accounted_for() -> None:
+    """Every file of the corpus ends as cables or as one Unreadable saying why."""
+    _codec()
+    root = corpus_path()
+    counts: dict[str, int] = {}
+    unreadable: list[str] = []
+    sources: set[str] = set()
+    for r in read_paths([str(root)]):
+        if isinstance(r, Unreadable):
+            unreadable.append(Path(r.source.split("!")[0]).name)
+            sources.add(r.source.split("!")[0])
+        else:
+            counts[r.source.format] = counts.get(r.source.format, 0) + 1
+            sources.add(str(r.source.path).split("!")[0])
+    files = {str(p) for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert files == sources  # nothing silently dropped
+    assert counts == {"wikileaks-html": 1002, "plusd-html": 3, "plusd-markdown": 1,
+                      "telegram": 24, "cfpf": 175, "cables-csv": 2}
+    # what is not a cable: licences, READMEs, listings; never a cable file
+    assert all(n.startswith(("SOURCE-LICENSE", "README")) or n.endswith(
+        (".jsonl", "route2name.csv", ".csv.gz")) for n in unreadable), unreadable
