@@ -1,0 +1,33 @@
+"""Ingest one input into a fresh archive and print the timing as JSON (run under bench.rss).
+
+Two phases, timed apart: the store ingest (read, parse, store) and the first
+search, which brings the derived tantivy index up to date with the store.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def main() -> int:
+    db, path = sys.argv[1], sys.argv[2]
+    from cablegram.access.principal import Principal
+    from cablegram.archive import open_archive
+
+    t = time.perf_counter()
+    archive = open_archive(db)
+    summary = archive.ingest([path], progress=False)
+    store_s = time.perf_counter() - t
+    t = time.perf_counter()
+    archive.search("embassy", Principal.archive_owner(), limit=1, facets=False)
+    index_s = time.perf_counter() - t
+    archive.close()
+    print(json.dumps({"store_seconds": round(store_s, 3), "index_seconds": round(index_s, 3),
+                      "seconds": round(store_s + index_s, 3), "summary": summary.as_dict()}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

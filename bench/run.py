@@ -1,0 +1,113 @@
+"""Run the benchmarks: ``python -m bench.run [--smoke] [--sizes 10000,100000,251287]``.
+
+Writes ``bench/results.json`` and ``docs/benchmarks.md`` (or the paths given).
+``--smoke`` uses tiny sizes and finishes in well under a minute (CI runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import ingest, machine, messaging, parse, search, web
+from bench.report import markdown
+
+REPO = Path(__file__).resolve().parents[1]
+FULL_SIZES = (10_000, 100_000, 251_287)
+SMOKE_SIZES = (300,)
+
+
+def corpus() -> Path | None:
+    root = (REPO / ".." / "shared" / "corpus").resolve()
+    return root if root.is_dir() else None
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes, < 60 s")
+    ap.add_argument("--sizes", help="comma-separated ingest sizes (default 10000,100000,251287)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--search-size", type=int, default=None,
+                    help="archive size searched (default: the largest ingested)")
+    ap.add_argument("--json", type=Path, default=REPO / "bench" / "results.json")
+    ap.add_argument("--markdown", type=Path, default=REPO / "docs" / "benchmarks.md")
+    ap.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir)")
+    ap.add_argument("--skip", default="", help="comma-separated: parse,ingest,search,web,messaging")
+    args = ap.parse_args(argv)
+    skip = {s for s in args.skip.split(",") if s}
+    sizes = (tuple(int(s) for s in args.sizes.split(",")) if args.sizes
+             else SMOKE_SIZES if args.smoke else FULL_SIZES)
+    smoke = args.smoke
+    work = args.work or Path(tempfile.mkdtemp(prefix="cablegram-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    argv_str = " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": f"python -m bench.run {argv_str}".strip(),
+        "smoke": smoke, "seed": args.seed, "sizes": list(sizes),
+        "machine": machine.describe(),
+    }
+    t0 = time.perf_counter()
+    try:
+        results["parse"] = {}
+        if "parse" not in skip:
+            _log("parse: WikiLeaks pages")
+            results["parse"]["wikileaks-html"] = parse.wikileaks(
+                corpus(), 100 if smoke else None, 0.3 if smoke else 3.0)
+            _log("parse: telegram text")
+            results["parse"]["telegram"] = parse.telegram(
+                200 if smoke else 2000, args.seed, 0.3 if smoke else 3.0)
+        results["ingest"] = []
+        if "ingest" not in skip:
+            for n in sizes:
+                _log(f"ingest: {n:,} cables")
+                results["ingest"].append(ingest.run_size(n, args.seed, work))
+        ok = [i for i in results["ingest"] if "seconds" in i["ours"]]
+        target = None
+        if ok:
+            want = args.search_size or max(i["cables"] for i in ok)
+            target = min(ok, key=lambda i: abs(i["cables"] - want))
+        if "search" in skip:
+            results["search"] = {"skipped": "--skip search"}
+        elif target is None:
+            results["search"] = {"skipped": "no archive was ingested"}
+        else:
+            _log(f"search: {target['cables']:,} cables")
+            results["search"] = search.run(target["paths"], 5 if smoke else 50)
+            results["search"]["cables"] = target["cables"]
+        if "web" in skip or target is None:
+            results["web"] = {"skipped": "--skip web" if "web" in skip else "no archive"}
+        else:
+            _log("web pages")
+            results["web"] = web.run(target["paths"]["archive"], 5 if smoke else 50)
+        if "messaging" in skip:
+            results["messaging"] = {"skipped": "--skip messaging"}
+        else:
+            _log("messaging")
+            results["messaging"] = messaging.run(work, smoke)
+    finally:
+        results["seconds"] = round(time.perf_counter() - t0, 1)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    args.markdown.parent.mkdir(parents=True, exist_ok=True)
+    args.markdown.write_text(markdown(results))
+    _log(f"done in {results['seconds']} s -> {args.json}, {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
