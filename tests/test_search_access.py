@@ -2,8 +2,8 @@
 
 For generated principals and small generated corpora, totals, the ids, every
 facet count and the month histogram equal those computed in Python by filtering
-the cables with :func:`cablegram.access.principal.may_read`, and no hit or
-snippet comes from a withheld cable.
+the cables with :func:`cablegram.access.principal.decide` (``may_read`` on the
+whole cable), and no hit or snippet comes from a withheld cable.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_search_support import ListStore, make_cable
 
-from cablegram.access.principal import Principal, may_read
+from cablegram.access.principal import Principal, decide
 from cablegram.archive.index import SearchIndex
 from cablegram.model import Cable, Level, Precedence
 
@@ -25,8 +25,9 @@ TODAY = date(2012, 6, 1)
 # Each example builds an index; on tmpfs its commits' fsyncs cost nothing.
 FAST_TMP = "/dev/shm" if Path("/dev/shm").is_dir() else None
 POSTS = [("AMEMBASSY OSLO", "RUEHNY"), ("SECSTATE WASHDC", "RUEHC"),
-         ("AMEMBASSY PARIS", "RUEHFR"), ("AMEMBASSY TOKYO", None)]
-CAVEATS = ["NOFORN", "NODIS", "EXDIS", "LIMDIS", "STADIS", "SIPDIS"]
+         ("AMEMBASSY PARIS", "RUEHFR"), ("AMEMBASSY  TOKYO", None)]  # two spaces: names
+# are compared with runs of spaces folded (distribution_of)
+CAVEATS = ["NOFORN", "NODIS", "EXDIS", "LIMDIS", "STADIS", "SIPDIS", "ROGER"]
 TAGS = ["PARM", "PREL", "NO", "FR", "KPAO"]
 WORDS = ["alpha", "bravo", "charlie"]
 
@@ -67,10 +68,8 @@ def build(i: int, parts: dict) -> Cable:  # type: ignore[type-arg]
 
 
 def visible(p: Principal, c: Cable) -> bool:
-    dist = [c.originator_name or "", c.originator_ri or ""]
-    dist += [v for a in c.addressees for v in (a.name, a.ri) if v]
-    return may_read(p, c.level, c.caveats, tuple(d.upper() for d in dist if d),
-                    c.declassify_on, TODAY).allowed
+    """The access core's decision for the whole cable (search shows whole cables only)."""
+    return decide(p, c, TODAY).allowed
 
 
 QUERIES = {

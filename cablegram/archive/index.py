@@ -48,7 +48,7 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_FILE = "cablegram-index.json"
 SORTS = ("relevance", "date", "-date")
 FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,

@@ -9,10 +9,11 @@ snippets are computed over visible cables only. ``may_read`` says, for a cable o
 * a cable whose declassify-on date has passed reads as unclassified and is
   visible to everyone (C3);
 * otherwise its level must be at most the principal's clearance (C1), and each
-  restrictive caveat (NOFORN and the distribution captions NODIS, EXDIS, LIMDIS,
-  STADIS; C2, T3) must be held by the principal, except that a distribution
-  caption is waived when one of the principal's posts is in the cable's
-  distribution (originator and addressees, names and routing indicators).
+  restrictive caveat (NOFORN, the distribution captions NODIS, EXDIS, LIMDIS,
+  STADIS and the channel captions such as ROGER; C2, T3) must be held by the
+  principal, except that a distribution or channel caption is waived when one
+  of the principal's posts is in the cable's distribution (originator and
+  addressees, names and routing indicators).
 
 As a filter::
 
@@ -31,10 +32,14 @@ from datetime import date
 
 import tantivy
 
-from cablegram.access.principal import RESTRICTIVE_CAVEATS, Principal
+from cablegram.access.principal import (
+    DISTRIBUTION_LIKE,
+    RESTRICTIVE_CAVEATS,
+    Principal,
+    distribution_of,
+)
 from cablegram.archive.query import F
 from cablegram.model import Cable
-from cablegram.model.classification import DISTRIBUTION_CAPTIONS
 
 Occur = tantivy.Occur
 # Cables without a declassification date are never declassified by date (C3).
@@ -42,21 +47,12 @@ NEVER = date.max.toordinal()
 
 
 def distribution(cable: Cable) -> tuple[str, ...]:
-    """The names and routing indicators ``may_read`` compares with a principal's posts.
+    """The values indexed in ``dist``: exactly the access core's ``distribution_of``.
 
-    Originator (FM line name and the DE line RI) and every TO and INFO
-    addressee, upper case, as the access rule's ``distribution`` argument. XMT
-    entries are excluded from a collective, so they are not distribution (H8).
+    Originator and TO/INFO addressees, names and RIs, upper case (H8); XMT
+    entries are excluded from a collective, so they are not distribution.
     """
-    values: list[str] = []
-    for v in (cable.originator_name, cable.originator_ri):
-        if v is not None:
-            values.append(v.upper())
-    for a in cable.addressees:
-        values.append(a.name.upper())
-        if a.ri is not None:
-            values.append(a.ri.upper())
-    return tuple(dict.fromkeys(values))
+    return tuple(sorted(distribution_of(cable)))
 
 
 def declass_ordinal(cable: Cable) -> int:
@@ -80,8 +76,8 @@ def access_filter(principal: Principal, schema: tantivy.Schema,
                                                None, int(principal.clearance))),
     ]
     lacking = RESTRICTIVE_CAVEATS - principal.caveats
-    controls = sorted(lacking - DISTRIBUTION_CAPTIONS)
-    captions = sorted(lacking & DISTRIBUTION_CAPTIONS)
+    controls = sorted(lacking - DISTRIBUTION_LIKE)
+    captions = sorted(lacking & DISTRIBUTION_LIKE)
     if controls:
         cleared.append((Occur.MustNot, _terms(schema, F.CAVEATS, controls)))
     if captions:
