@@ -3,6 +3,7 @@ alerts, gaps, retransmit, queue. Thin wrappers over :mod:`cablegram.messaging`."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import sys
@@ -18,7 +19,7 @@ from cablegram.errors import MessagingError, ValidationError
 from cablegram.messaging import inbox as inbox_mod
 from cablegram.messaging.directory import Directory
 from cablegram.messaging.draft import load_draft
-from cablegram.messaging.relay import BATCH, relay_forever, relay_once
+from cablegram.messaging.relay import BATCH, deliver_batch, forward, relay_forever, relay_once
 from cablegram.messaging.release import release
 from cablegram.messaging.schema import ensure_schema
 from cablegram.messaging.transport_sqlite import SqliteTransport
@@ -185,9 +186,15 @@ def release_cmd(archive_url: str | None, as_name: str | None, as_json: bool, fil
 @archive_option
 @click.option("--once", is_flag=True, help="Deliver what is queued, then exit.")
 @click.option("--batch", default=BATCH, show_default=True, help="Deliveries per transaction.")
-def relay_cmd(archive_url: str | None, once: bool, batch: int) -> None:
+@click.option("--nats", "nats_url", default=None, metavar="URL",
+              help="Carry deliveries over NATS JetStream (nats://127.0.0.1:4222): the archive's "
+                   "queue is forwarded to NATS, and NATS delivers to the inboxes.")
+def relay_cmd(archive_url: str | None, once: bool, batch: int, nats_url: str | None) -> None:
     """Deliver queued cables to the posts' inboxes, highest precedence first."""
     ctx = _Ctx(archive_url)
+    if nats_url:
+        _relay_nats(ctx, nats_url, once, batch)
+        return
     if once:
         click.echo(f"delivered {relay_once(ctx.db, ctx.transport, limit=batch)}")
         return
@@ -199,6 +206,31 @@ def relay_cmd(archive_url: str | None, once: bool, batch: int) -> None:
     except KeyboardInterrupt:
         n = 0
     click.echo(f"relay: stopped after {n} deliveries", err=True)
+
+
+def _relay_nats(ctx: _Ctx, url: str, once: bool, batch: int) -> None:
+    from cablegram.messaging.transport_nats import NatsTransport
+
+    # one stream per archive: two archives on one server must not share deliveries
+    queue = "a" + hashlib.sha256(str(ctx.archive.url).encode()).hexdigest()[:12]
+    nats = NatsTransport(url, queue=queue)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    total = 0
+    try:
+        while not stop.is_set():
+            moved = forward(ctx.transport, nats, limit=batch)
+            n = deliver_batch(ctx.db, nats, batch)
+            total += n
+            if once and not moved and not n and not nats.pending():
+                break
+            if not moved and not n:
+                stop.wait(0.05)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        nats.close()
+    click.echo(f"delivered {total}")
 
 
 @click.command("inbox")

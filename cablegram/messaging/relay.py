@@ -60,3 +60,20 @@ def relay_forever(db: Db, transport: Transport, *, poll: float = 0.05,
             else:
                 time.sleep(poll)
     return total
+
+
+def forward(source: Transport, target: Transport, *, limit: int = BATCH) -> int:
+    """Move deliveries from one transport to another (the SQLite queue, written in
+    release's transaction, to NATS JetStream), highest precedence first.
+
+    The SQLite queue is then a transactional outbox: release and enqueue still
+    commit together, and a delivery leaves the outbox only once the target has
+    it. A crash between the two repeats a publish, which the target's dedupe
+    (Nats-Msg-Id) and the inbox's key absorb.
+    """
+    total = 0
+    while batch := source.fetch(limit):
+        target.publish(batch)
+        source.done([d.delivery_id for d in batch])
+        total += len(batch)
+    return total
