@@ -52,7 +52,7 @@ SCHEMA_VERSION = 2
 STATE_FILE = "cablegram-index.json"
 SORTS = ("relevance", "date", "-date")
 FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,
-                "year": F.YEAR, "precedence": F.PRECEDENCE}
+                "year": F.YEAR, "precedence": F.PRECEDENCE, "caveats": F.CAVEATS}
 FACET_SIZE = 50  # values per facet, most frequent first
 # Large enough that every segment reports every value: the counts are exact, not
 # tantivy's per-segment top-N estimate.
