@@ -42,6 +42,7 @@ from cablegram.formats.containers import (
     sniff_container,
 )
 from cablegram.formats.detect import detect, looks_like_telegram, telegram_marks
+from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.jsonlines import first_line_is_json, iter_json, iter_json_lines
 from cablegram.formats.plusd import parse_plusd_html
 from cablegram.formats.unreadable import Unreadable
@@ -88,15 +89,7 @@ __all__ = [
 
 
 def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8, else Latin-1; CRLF to LF (formats.encoding)."""
-    try:
-        from cablegram.formats.encoding import decode_bytes
-    except ImportError:  # the codec module not yet present: the same rule, inline
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        return text.lstrip("\ufeff").replace("\r\n", "\n")
+    """Bytes to text: UTF-8, else Latin-1; BOM dropped; CRLF to LF (formats.encoding)."""
     return decode_bytes(data)
 
 
@@ -170,6 +163,11 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
             raise _as_format_error(exc, src) from exc
         yield Unreadable(src, "whole file", _reason(exc, fmt), data)
         return
+    if (isinstance(record, Cable) and record.reference_id is None
+            and not looks_like_telegram(record.raw)):
+        # A page or file of the right shape with no cable in it (an HTML page
+        # without <pre> blocks, stray markup): say so rather than store an empty record.
+        record = _not_a_telegram(src, "whole file", data)
     if strict and isinstance(record, Unreadable):
         raise FormatError(record.reason, source=src)
     yield record
