@@ -254,3 +254,11 @@ def test_whole_corpus_every_file_accounted_for() -> None:
     # what is not a cable: licences, READMEs, listings; never a cable file
     assert all(n.startswith(("SOURCE-LICENSE", "README")) or n.endswith(
         (".jsonl", "route2name.csv", ".csv.gz")) for n in unreadable), unreadable
+
+
+def test_html_page_without_a_cable_is_unreadable() -> None:
+    _codec()
+    page = b"<html><body><p>About this site</p></body></html>"
+    [bad] = list(read_bytes(page, name="about.html"))
+    assert isinstance(bad, Unreadable) and "looks like a telegram" in bad.reason
+    assert bad.raw == page
