@@ -152,3 +152,49 @@ def test_release_is_one_transaction(archive) -> None:  # type: ignore[no-untyped
     # and the next attempt takes the first numbers
     r = _release(archive)
     assert r.reference_id == "26OSLO1" and "IMMEDIATE 0001" in r.text
+
+
+def test_saved_draft_is_released_once(archive) -> None:  # type: ignore[no-untyped-def]
+    from cablegram.errors import MessagingError
+    from cablegram.messaging.release import get_draft, list_drafts, save_draft
+
+    draft_id = save_draft(archive.db, DRAFT)
+    assert get_draft(archive.db, draft_id) == (DRAFT, "draft", None)
+    r = _release(archive, draft_id=draft_id)
+    assert get_draft(archive.db, draft_id)[1:] == ("released", r.reference_id)
+    with pytest.raises(MessagingError, match="already released"):
+        _release(archive, draft_id=draft_id)
+    assert _release(archive).reference_id == "26OSLO2"  # the refused attempt used no number
+    assert [d["status"] for d in list_drafts(archive.db)] == ["released", "released"]
+
+
+def test_dtg_carries_action_and_info_prosigns(archive) -> None:  # type: ignore
+    text = draft(**{"INFO ALL NATO POST COLLECTIVE IMMEDIATE\nRUEHBY/AMEMBASSY CANBERRA "
+                    "IMMEDIATE\nRUEKJCS/SECDEF WASHINGTON DC PRIORITY\nXMT AMEMBASSY LONDON\n":
+                    "INFO AMEMBASSY CANBERRA\n"})
+    r = _release(archive, text)
+    assert "O R 181433Z MAY 26" in r.text.splitlines()  # H6: IMMEDIATE action, ROUTINE info
+    assert "INFO RUEHBY/AMEMBASSY CANBERRA 0001" in r.text.splitlines()  # H8: no ROUTINE
+
+
+def test_json_draft_is_released(archive) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    doc = {"from": "AMEMBASSY OSLO", "to": [{"address": "SECSTATE WASHDC",
+                                              "precedence": "PRIORITY"}],
+           "classification": "UNCLASSIFIED", "tags": ["PREL", "NO"],
+           "subject": "HERRING", "paragraphs": [{"marking": "U", "text": "One."},
+                                                {"marking": "U", "text": "Two."}],
+           "signature": "EXAMPLE"}
+    r = _release(archive, json.dumps(doc))
+    assert "UNCLAS OSLO 000001" in r.text and "ZNR UUUUU ZZH" in r.text
+    assert "TO RUEHC/SECSTATE WASHDC PRIORITY 0001" in r.text
+
+
+def test_benchmark_runs_small() -> None:
+    from cablegram.messaging.bench import run
+
+    figures = run(posts=5, cables=2, backlog=200, flashes=3)
+    assert figures["deliveries"] == 2 * 4  # each cable to the 5 posts but its originator
+    assert figures["flash_delivered"] == 3
+    assert figures["flash_p99_ms"] >= 0

@@ -20,7 +20,7 @@ from cablegram.messaging import inbox as inbox_mod
 from cablegram.messaging.directory import Directory
 from cablegram.messaging.draft import load_draft
 from cablegram.messaging.relay import BATCH, deliver_batch, forward, relay_forever, relay_once
-from cablegram.messaging.release import release
+from cablegram.messaging.release import get_draft, list_drafts, release, save_draft
 from cablegram.messaging.schema import ensure_schema
 from cablegram.messaging.transport_sqlite import SqliteTransport
 from cablegram.messaging.validate import validate
@@ -162,17 +162,61 @@ def draft_validate(archive_url: str | None, as_json: bool, file: str) -> None:
         sys.exit(ValidationError.exit_code)
 
 
+@draft_group.command("save")
+@archive_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def draft_save(archive_url: str | None, file: str) -> None:
+    """Keep a draft in the archive; release it later with `release draft:ID`."""
+    ctx = _Ctx(archive_url)
+    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    click.echo(f"saved draft:{save_draft(ctx.db, text)}")
+
+
+@draft_group.command("list")
+@archive_option
+@json_option
+def draft_list(archive_url: str | None, as_json: bool) -> None:
+    """Saved and released drafts."""
+    rows = list_drafts(_Ctx(archive_url).db)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"draft:{r['id']:<5} {r['status']:9} {r['reference_id'] or '-':16} "
+                   f"{_safe(r['subject'] or '')}")
+
+
+@draft_group.command("show")
+@archive_option
+@click.argument("draft_id", type=int)
+def draft_show(archive_url: str | None, draft_id: int) -> None:
+    """Print a saved draft's text."""
+    text, _, _ = get_draft(_Ctx(archive_url).db, draft_id)
+    click.echo(_safe(text), nl=False)
+
+
 @click.command("release")
 @archive_option
 @as_option
 @json_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("file")
 def release_cmd(archive_url: str | None, as_name: str | None, as_json: bool, file: str) -> None:
-    """Release a draft as USER: number it, archive it and queue its deliveries."""
+    """Release a draft (FILE, - for stdin, or draft:ID) as USER: number it, archive it and
+    queue its deliveries."""
     ctx = _Ctx(archive_url)
     principal = principal_for(ctx.archive, as_name)
-    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    r = release(ctx.db, text, principal, ctx.transport, archive=ctx.archive, source=file)
+    draft_id = None
+    if file.startswith("draft:") and file[6:].isdigit():
+        draft_id = int(file[6:])
+        text, _, _ = get_draft(ctx.db, draft_id)
+    elif file == "-":
+        text = sys.stdin.read()
+    elif Path(file).is_file():
+        text = Path(file).read_text(encoding="utf-8")
+    else:
+        raise click.BadParameter(f"no such file: {file}", param_hint="FILE")
+    r = release(ctx.db, text, principal, ctx.transport, archive=ctx.archive, source=file,
+                draft_id=draft_id)
     if as_json:
         _echo_json(r.as_dict())
     else:

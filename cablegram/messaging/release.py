@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from cablegram.access.principal import Principal
 from cablegram.archive.api import Db
-from cablegram.errors import AccessDenied, MessagingError
+from cablegram.errors import AccessDenied, MessagingError, NotFound
 from cablegram.messaging import numbering as num
 from cablegram.messaging.directory import Address, Directory
 from cablegram.messaging.draft import Draft, load_draft
@@ -28,6 +28,7 @@ from cablegram.messaging.render import (
     split_sections,
 )
 from cablegram.messaging.routing import Addressing, route
+from cablegram.messaging.schema import ensure_schema
 from cablegram.messaging.transport import Delivery, Transport
 from cablegram.messaging.validate import validate
 from cablegram.model import (
@@ -93,8 +94,12 @@ def mrn_origin(originator: Address) -> str:
 
 def release(db: Db, draft_text: str, principal: Principal, transport: Transport, *,
             archive: ArchiveLike | None = None, source: str = "draft",
-            now: datetime | None = None, section_chars: int = SECTION_CHARS) -> Released:
+            now: datetime | None = None, section_chars: int = SECTION_CHARS,
+            draft_id: int | None = None) -> Released:
     """Validate and release a draft; returns the released cable and its deliveries.
+
+    The draft is kept in ``msg_draft`` with the reference id it became; a saved
+    draft (``draft_id``) is marked released, once.
 
     Raises ValidationError (with every problem), AccessDenied when the principal
     may not release for the originating post, MessagingError on routing trouble.
@@ -131,6 +136,13 @@ def release(db: Db, draft_text: str, principal: Principal, transport: Transport,
                             default=Precedence.ROUTINE)), text, int(archive is not None)))
         if archive is not None:
             archive.add(cable)
+        if draft_id is None:
+            db.execute("INSERT INTO msg_draft (text, created_at, status, reference_id) "
+                       "VALUES (?, ?, 'released', ?)", (draft_text, _iso(datetime.now(UTC)),
+                                                        str(ref)))
+        elif db.execute("UPDATE msg_draft SET status = 'released', reference_id = ? "
+                        "WHERE id = ? AND status = 'draft'", (str(ref), draft_id)) != 1:
+            raise MessagingError(f"draft {draft_id} does not exist or was already released")
         enqueued = _iso(datetime.now(UTC))
         deliveries = tuple(
             Delivery(f"{ref}:{r.address.pla}", str(ref), originator.pla, r.address.pla,
@@ -145,6 +157,33 @@ def release(db: Db, draft_text: str, principal: Principal, transport: Transport,
         transport.publish(deliveries)
     return Released(str(ref), mrn(origin, serial), str(Dtg(when)), text, cable, deliveries,
                     len(chunks))
+
+
+def save_draft(db: Db, text: str) -> int:
+    """Keep a draft in the archive database; returns its id."""
+    ensure_schema(db)
+    with db.transaction():
+        db.execute("INSERT INTO msg_draft (text, created_at, status) VALUES (?, ?, 'draft')",
+                   (text, _iso(datetime.now(UTC))))
+        return int(db.query("SELECT MAX(id) FROM msg_draft")[0][0])
+
+
+def get_draft(db: Db, draft_id: int) -> tuple[str, str, str | None]:
+    """(text, status, reference id) of a saved draft."""
+    ensure_schema(db)
+    rows = db.query("SELECT text, status, reference_id FROM msg_draft WHERE id = ?",
+                    (draft_id,))
+    if not rows:
+        raise NotFound(f"no draft {draft_id}")
+    return str(rows[0][0]), str(rows[0][1]), rows[0][2]
+
+
+def list_drafts(db: Db) -> list[dict[str, Any]]:
+    ensure_schema(db)
+    rows = db.query("SELECT id, created_at, status, reference_id, text FROM msg_draft "
+                    "ORDER BY id")
+    return [{"id": r[0], "created_at": r[1], "status": r[2], "reference_id": r[3],
+             "subject": load_draft(str(r[4])).subject} for r in rows]
 
 
 def release_file(db: Db, path: str, principal: Principal, transport: Transport,
