@@ -146,10 +146,14 @@ ERRORS = [
     ("tag:", "tag: at position 1 needs a value"),
     ("x*", "the prefix x* at position 1 is too short"),
     ("a\x00b", "NUL"),
+    ("(" * 500 + "x" + ")" * 500, "more than 64 deep"),  # never a RecursionError
+    ("NOT " * 500 + "x", "more than 64 deep"),
+    ("-" * 500 + "x", "more than 64 deep"),
+    ("word " * 1200, "the limit is 5000"),
 ]
 
 
-@pytest.mark.parametrize(("query", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(("query", "message"), ERRORS, ids=[e[0][:20] for e in ERRORS])
 def test_errors_say_what_and_where(query: str, message: str) -> None:
     with pytest.raises(QueryError) as info:
         parse(query)

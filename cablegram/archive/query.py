@@ -67,6 +67,8 @@ TEXT_FIELDS = (F.SUBJECT, F.BODY)
 # The subject says what a cable is about in a dozen words: a match there counts more.
 SUBJECT_BOOST = 2.0
 MIN_PREFIX = 2  # a one-letter prefix would expand to a large part of the dictionary
+MAX_QUERY_CHARS = 5000  # a long pasted paragraph still fits; a runaway one does not
+MAX_DEPTH = 64  # parentheses and NOTs inside one another (the parser recurses)
 
 
 # --- the analyzer -----------------------------------------------------------------------
@@ -479,13 +481,16 @@ class _Parser:
     def unary(self, field: str | None, depth: int) -> Node | None:
         tok = self.peek()
         assert tok is not None
+        if depth > MAX_DEPTH:
+            raise QueryError(f"the query nests parentheses or NOTs more than {MAX_DEPTH} deep "
+                             f"(at position {tok.pos + 1})")
         if tok.kind in ("not", "neg"):
             self.take()
             if self._ends_operand():
                 if tok.kind == "not":
                     raise QueryError(f"NOT at position {tok.pos + 1} has nothing after it")
                 return None  # a lone "-" is punctuation
-            inner = self.unary(field, depth)
+            inner = self.unary(field, depth + 1)
             return Not(inner) if inner is not None else None
         return self.primary(field, depth)
 
@@ -544,6 +549,9 @@ def parse(query: str) -> Node:
         raise QueryError(f"a query is text, not {type(query).__name__}")
     if "\x00" in query:
         raise QueryError("the query contains a NUL character")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query)} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS}")
     node = _Parser(query).conj(None, 0)
     return node if node is not None else MatchAll()
 
