@@ -50,6 +50,7 @@ from cablegram.model import Cable, Level
 # version is wiped and rebuilt from the store on the next sync.
 SCHEMA_VERSION = 2
 STATE_FILE = "cablegram-index.json"
+STATE_FILE_TMP = "cablegram-index.tmp"
 SORTS = ("relevance", "date", "-date")
 FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,
                 "year": F.YEAR, "precedence": F.PRECEDENCE, "caveats": F.CAVEATS}
@@ -165,7 +166,8 @@ class SearchIndex:
             self._wipe()  # another schema: rebuilt from the store on the next sync
             state = None
         if state is None:
-            if self.path.exists() and any(self.path.iterdir()):
+            # (a state file being written by a process opening it at the same time is fine)
+            if self.path.exists() and any(p.name != STATE_FILE_TMP for p in self.path.iterdir()):
                 raise ArchiveError(f"{self.path} is not empty and is not a cablegram search "
                                    f"index (no {STATE_FILE}); choose another index directory")
             self.path.mkdir(parents=True, exist_ok=True)
@@ -196,7 +198,7 @@ class SearchIndex:
     def _write_state(self, seq: int) -> None:
         """Write the state file atomically: temporary file, fsync, rename, fsync dir."""
         target = self.path / STATE_FILE
-        tmp = target.with_suffix(".tmp")
+        tmp = self.path / STATE_FILE_TMP
         payload = json.dumps({"schema": SCHEMA_VERSION, "last_seq": seq}).encode()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
