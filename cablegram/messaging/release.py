@@ -43,6 +43,8 @@ from cablegram.model import (
     julian_time_of_file,
 )
 
+# Portable: PostgreSQL does not number an INTEGER PRIMARY KEY by itself.
+_NEXT_DRAFT_ID = "SELECT COALESCE(MAX(id), 0) + 1 FROM msg_draft"
 CHANNEL = "XRO"  # H2: the channel designator of our transmission ids
 _PLA_PREFIXES = ("AMEMBASSY ", "AMCONSUL ", "USMISSION ", "US MISSION ")
 
@@ -137,9 +139,9 @@ def release(db: Db, draft_text: str, principal: Principal, transport: Transport,
         if archive is not None:
             archive.add(cable)
         if draft_id is None:
-            db.execute("INSERT INTO msg_draft (text, created_at, status, reference_id) "
-                       "VALUES (?, ?, 'released', ?)", (draft_text, _iso(datetime.now(UTC)),
-                                                        str(ref)))
+            db.execute("INSERT INTO msg_draft (id, text, created_at, status, reference_id) "
+                       f"VALUES (({_NEXT_DRAFT_ID}), ?, ?, 'released', ?)",
+                       (draft_text, _iso(datetime.now(UTC)), str(ref)))
         elif db.execute("UPDATE msg_draft SET status = 'released', reference_id = ? "
                         "WHERE id = ? AND status = 'draft'", (str(ref), draft_id)) != 1:
             raise MessagingError(f"draft {draft_id} does not exist or was already released")
@@ -163,8 +165,8 @@ def save_draft(db: Db, text: str) -> int:
     """Keep a draft in the archive database; returns its id."""
     ensure_schema(db)
     with db.transaction():
-        db.execute("INSERT INTO msg_draft (text, created_at, status) VALUES (?, ?, 'draft')",
-                   (text, _iso(datetime.now(UTC))))
+        db.execute("INSERT INTO msg_draft (id, text, created_at, status) "
+                   f"VALUES (({_NEXT_DRAFT_ID}), ?, ?, 'draft')", (text, _iso(datetime.now(UTC))))
         return int(db.query("SELECT MAX(id) FROM msg_draft")[0][0])
 
 
