@@ -17,7 +17,8 @@ _A1_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[/-]))&(?=[\w$'])")
 # punctuation and before a space, punctuation or the end.
 _A1_CLOSE_RE = re.compile(r"(?<=[A-Za-z.,!?;:)\]'])[&8](?=[\s.,;:!?)\]-]|$)")
 # An apostrophe became a comma inside a word: ``Ba,ath``, ``Betancourt,s``.
-_A1_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z]),(?=[a-z])")
+# The literal comma comes first so that the regex engine can skip to it (speed).
+_A1_APOSTROPHE_RE = re.compile(r",(?<=[A-Za-z],)(?=[a-z])")
 # A dash became ``)`` between spaces: ``talks ) which``.
 _A1_DASH_RE = re.compile(r"(?<= )\)(?= )")
 

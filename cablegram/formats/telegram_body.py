@@ -29,12 +29,6 @@ T9_SUBPARAGRAPH_RE = re.compile(
 # middle of a sentence is a removed page break (T10) and is joined with a space.
 _SENTENCE_END = frozenset('.:;!?")]')
 
-# T9 spans: SUMMARY / COMMENT starts and their END lines.
-_SPAN_AT_START_RE = re.compile(r"^\(?\s*(?:BEGIN\s+)?(SUMMARY|COMMENT)\b", re.IGNORECASE)
-_SPAN_INSIDE_RE = re.compile(
-    r"(?<![A-Za-z])(?:\(\s*(Summary|Comment|SUMMARY|COMMENT)\s*[:.]|(SUMMARY|COMMENT)\s*:)"
-)
-_SPAN_END_RE = re.compile(r"\bEND\s+(?:OF\s+)?(SUMMARY|COMMENT)\b", re.IGNORECASE)
 
 # T11: a signature line is a short name: ``WHITNEY``, ``Whitehead``, ``RICE``.
 T11_SIGNATURE_RE = re.compile(
@@ -56,7 +50,14 @@ def portion_mark(inner: str | None) -> str | None:
 
 
 def is_subparagraph(line: str) -> bool:
+    # Cheap test first: most lines are running text (speed, issue 2).
+    c0, c1 = line[:1], line[1:2]
+    if not (c0 in ("(", "-") or c1 in (".", ")") or (c0.isdigit() and ")" in line[1:3])):
+        return False
     return T9_SUBPARAGRAPH_RE.match(line) is not None
+
+
+_MULTISPACE_RE = re.compile(r"[ \t]{2,}|\t")
 
 
 @dataclass(slots=True)
@@ -93,8 +94,9 @@ class ParaBuilder:
             chunks.append(sep)
             chunks.append(text)
         raw = "".join(chunks)
-        blocks = [" ".join(b.split()) for b in raw.split("\n")]
-        text = "\n".join(b for b in blocks if b)
+        if "  " in raw or "\t" in raw:
+            raw = _MULTISPACE_RE.sub(" ", raw)
+        text = "\n".join(b for b in raw.split("\n") if b)
         text, repairs = repair_punctuation(text)
         subs = tuple(b for b in text.split("\n") if is_subparagraph(b))
         return Paragraph(self.number, self.marking, text, subs), repairs
@@ -127,36 +129,44 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
     return tuple(names), notes
 
 
+def _span_events(text: str) -> list[tuple[int, str, bool]]:
+    """Starts and ends of SUMMARY / COMMENT spans in one paragraph (T9): (pos, kind, start).
+
+    A start is the word at the paragraph's start (``SUMMARY:``, ``(Comment)``,
+    ``BEGIN SUMMARY``), ``(Summary:`` anywhere, or the upper-case word followed
+    by a colon; an end is ``END SUMMARY`` / ``END OF COMMENT``. Plain-string
+    search first: most paragraphs have neither word.
+    """
+    upper = text.upper()
+    out: list[tuple[int, str, bool]] = []
+    for word in ("SUMMARY", "COMMENT"):
+        kind = word.lower()
+        pos = upper.find(word)
+        while pos >= 0:
+            before = upper[:pos].rstrip()
+            after = text[pos + 7:pos + 9].lstrip()[:1]
+            if before.endswith(("END", "END OF")):
+                out.append((pos, kind, False))
+            elif (pos == 0 or before in ("(", "BEGIN", "(BEGIN")
+                  or (before.endswith("(") and after in (":", ".", ")"))
+                  or (text[pos:pos + 7] == word and after == ":")):
+                if pos == 0 or upper[pos - 1] in " (":
+                    out.append((pos, kind, True))
+            pos = upper.find(word, pos + 7)
+    return out
+
+
 def find_spans(paragraphs: tuple[Paragraph, ...]) -> tuple[Span, ...]:
     """SUMMARY and COMMENT spans over paragraphs (T9)."""
-    events: list[tuple[int, int, str, bool]] = []  # (para index, pos, kind, is_start)
-    for i, p in enumerate(paragraphs):
-        text = p.text
-        started: set[str] = set()
-        m = _SPAN_AT_START_RE.match(text)
-        if m is not None:
-            word = m.group(1).lower()
-            started.add(word)
-            events.append((i, m.start(1), word, True))
-        if "UMMARY" in text or "OMMENT" in text or "ummary" in text or "omment" in text:
-            for m in _SPAN_INSIDE_RE.finditer(text):
-                word = (m.group(1) or m.group(2)).lower()
-                pos = m.start()
-                if word in started or text[max(0, pos - 4):pos].upper() == "END ":
-                    continue
-                started.add(word)
-                events.append((i, pos, word, True))
-            for m in _SPAN_END_RE.finditer(text):
-                events.append((i, m.start(), m.group(1).lower(), False))
     spans: list[Span] = []
     open_: dict[str, int] = {}
-    for i, _pos, kind, is_start in sorted(events, key=lambda e: (e[0], e[1])):
-        if is_start:
-            if kind not in open_:
-                open_[kind] = i
-        elif kind in open_:
-            first = open_.pop(kind)
-            spans.append(Span(kind, _label(paragraphs, first), _label(paragraphs, i)))
+    for i, p in enumerate(paragraphs):
+        for _pos, kind, is_start in sorted(_span_events(p.text)):
+            if is_start:
+                open_.setdefault(kind, i)
+            elif kind in open_:
+                first = open_.pop(kind)
+                spans.append(Span(kind, _label(paragraphs, first), _label(paragraphs, i)))
     for kind, first in open_.items():
         spans.append(Span(kind, _label(paragraphs, first), _label(paragraphs, first)))
     spans.sort(key=lambda s: (s.first, s.kind))

@@ -92,6 +92,7 @@ class TelegramReader:
         self.pending_blank = False
         self.kept: list[str] = []  # cleaned lines before the body
         self.lookahead: bool | None = None
+        self.last_number: int | None = None  # of the last numbered paragraph
 
     # -- warnings ---------------------------------------------------------------
     def note(self, rule: str, message: str, line: int | None) -> None:
@@ -111,7 +112,15 @@ class TelegramReader:
                 s, _ = strip_pilcrow(s)
                 if not s:
                     continue
-            if not self.body_started:
+            if self.body_started:
+                # Fast path (speed, issue 2): a long line of running text inside a
+                # paragraph; every case _body_line treats specially is excluded.
+                if (not self.pending_blank and len(s) >= 40 and self.paras
+                        and self.first is not None and not s[0].isdigit()
+                        and not s[-1].isdigit() and s[0] not in "(-" and s[1] not in ".)"):
+                    self.paras[-1].parts.append((" ", s, i))
+                    continue
+            else:
                 if self._header_line(s, i):
                     self.kept.append(s)
                     continue
@@ -359,7 +368,7 @@ class TelegramReader:
 
     def _body_line(self, s: str, i: int) -> None:
         c0 = s[0]
-        if (self.first is None and c0 in "CSTUELcsteul" and self._last_number() is None
+        if (self.first is None and c0 in "CSTUELcsteul" and self.last_number is None
                 and read_first_line(s) is not None):
             # The classification line after a printout's own header (a form
             # from the messaging system's database): what came before it was
@@ -370,7 +379,7 @@ class TelegramReader:
             return
         if c0.isdigit() and (m := T9_PARAGRAPH_RE.match(s)):
             num = int(m["num"])
-            last = self._last_number()
+            last = self.last_number
             if last is None or num > last:
                 if last is not None and num != last + 1:
                     self.note("T9", f"paragraph {num} follows paragraph {last}", i)
@@ -382,21 +391,23 @@ class TelegramReader:
                 if rest:
                     p.add(rest, i, False)
                 self.paras.append(p)
+                self.last_number = num
                 self.pending_blank = False
                 return
-        if s == "SIPDIS" or s.upper() == "SIPDIS":
-            self.note("A2", "SIPDIS line inside the text removed", i)
-            return
-        if is_page_marker(s):
-            self.note("T10", f"page marker removed: {s!r}", i)
-            self.pending_blank = False
-            return
-        if s in _END_LINES:
-            return
-        if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
-            self.note("H10", f"page banner removed: {s!r}", i)
-            self.pending_blank = False
-            return
+        if len(s) < 40 or s[-1].isdigit():  # the rare lines below are short or end in a digit
+            if s.upper() == "SIPDIS":
+                self.note("A2", "SIPDIS line inside the text removed", i)
+                return
+            if is_page_marker(s):
+                self.note("T10", f"page marker removed: {s!r}", i)
+                self.pending_blank = False
+                return
+            if s in _END_LINES:
+                return
+            if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
+                self.note("H10", f"page banner removed: {s!r}", i)
+                self.pending_blank = False
+                return
         if not self.paras:
             self.paras.append(ParaBuilder(None, None, i))
         elif (self.pending_blank and self.paras[-1].number is None and self._unnumbered_only()
@@ -410,17 +421,12 @@ class TelegramReader:
     def _restart_head(self) -> None:
         self.captions, self.passing, self.tags_text, self.subject = [], [], [], []
         self.ref, self.classified, self.paras, self.kept = [], [], [], []
+        self.last_number = None
         self.eo = self.decl = None
         self.mode = None
         self.head_seen = False
         self.body_started = False
         self.pending_blank = False
-
-    def _last_number(self) -> int | None:
-        for p in reversed(self.paras):
-            if p.number is not None:
-                return p.number
-        return None
 
     def _unnumbered_only(self) -> bool:
         return all(p.number is None for p in self.paras)
