@@ -147,11 +147,11 @@ def _span_events(text: str) -> list[tuple[int, str, bool]]:
             after = text[pos + 7:pos + 9].lstrip()[:1]
             if before.endswith(("END", "END OF")):
                 out.append((pos, kind, False))
-            elif (pos == 0 or before in ("(", "BEGIN", "(BEGIN")
-                  or (before.endswith("(") and after in (":", ".", ")"))
-                  or (text[pos:pos + 7] == word and after == ":")):
-                if pos == 0 or upper[pos - 1] in " (":
-                    out.append((pos, kind, True))
+            elif (pos == 0 or upper[pos - 1] in " (") and (
+                    pos == 0 or before in ("(", "BEGIN", "(BEGIN")
+                    or (before.endswith("(") and after in (":", ".", ")"))
+                    or (text[pos:pos + 7] == word and after == ":")):
+                out.append((pos, kind, True))
             pos = upper.find(word, pos + 7)
     return out
 
