@@ -130,7 +130,8 @@ def _read_one(data: bytes, fmt: str, src: str, path: str | None, strict: bool) -
             return _not_a_telegram(src, whole, data)
         return parse_plusd_markdown(text, path=path)
     if fmt == "cfpf":
-        return parse_cfpf(decode(data), path=path, parser=_telegram_parser(strict))
+        return parse_cfpf(decode(data), path=path, parser=_telegram_parser(False),
+                          strict_parser=_telegram_parser(True) if strict else None)
     raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
 
 

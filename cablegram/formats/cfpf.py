@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from cablegram.errors import RuleError
 from cablegram.model import Cable, Level, ParseWarning, ReferenceId, Source
 
 FORMAT = "cfpf"
@@ -180,8 +181,15 @@ def _default_parser(text: str, source: Source) -> Cable:
     return parse_telegram(text, source=source)
 
 
-def parse_cfpf(text: str, *, path: str | None = None, parser: Parser | None = None) -> Cable:
-    """Read one CFPF body: strip the markup, parse the telegram text, keep the rest."""
+def parse_cfpf(text: str, *, path: str | None = None, parser: Parser | None = None,
+               strict_parser: Parser | None = None) -> Cable:
+    """Read one CFPF body: strip the markup, parse the telegram text, keep the rest.
+
+    ``parser`` must be lenient: the bodies lack their classification line, and
+    the first reading tells whether one has to be supplied. With
+    ``strict_parser`` (strict mode) the text finally chosen is read again
+    strictly, and unbalanced markup raises :class:`RuleError` too.
+    """
     text = text.lstrip("\ufeff")
     sep = SEPARATOR_RE.search(text)
     if sep:
@@ -212,7 +220,12 @@ def parse_cfpf(text: str, *, path: str | None = None, parser: Parser | None = No
     cable = parse(clean, source)
     file_id = id_from_name(path)
     if cable.classification_line is None and not cable.paragraphs and file_id is not None:
-        cable = _read_as_body(clean, source, parse, file_id, trailer)
+        cable = _read_as_body(clean, source, strict_parser or parse, file_id, trailer)
+    elif strict_parser is not None:
+        cable = strict_parser(clean, source)
+    if strict_parser is not None and stripped.problems:
+        raise RuleError(f"unbalanced entity markup: {stripped.problems[0]}", source=path,
+                        rule="cfpf")
     warnings = list(cable.warnings)
     warnings.extend(ParseWarning("cfpf", p) for p in stripped.problems)
     if not sep:

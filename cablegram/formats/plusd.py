@@ -29,6 +29,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from cablegram.errors import FormatError
 from cablegram.formats.cfpf import split_trailer
+from cablegram.formats.encoding import decode_bytes
 from cablegram.model import Cable, ParseWarning, ReferenceId, Source
 
 FORMAT = "plusd-html"
@@ -115,7 +116,7 @@ def canonical_id(value: str) -> ReferenceId | None:
 def parse_plusd_html(data: bytes | str, *, path: str | None = None,
                      parser: Parser | None = None) -> Cable:
     """Read one PlusD page; raise FormatError when it holds no telegram text."""
-    html = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    html = decode_bytes(data) if isinstance(data, bytes) else data  # never drops a byte
     tree = HTMLParser(html)
     raw = pane(tree, "Raw content")
     if raw is None or not raw.strip():
