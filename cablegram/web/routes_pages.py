@@ -27,6 +27,7 @@ PAGE_SIZE = 20
 MAX_OFFSET = 10_000  # deep paging is what the export is for
 SORTS: dict[str, str] = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
 FACETS_SHOWN = 12
+FACET_LIMIT = 50  # values per facet the index reports (cablegram.archive.index.FACET_SIZE)
 # /months/2007-05 ; /origins/OSLO ; /tags/PREL: what a browse path segment may hold
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9 ._-]{1,40}$")
@@ -163,9 +164,11 @@ def cable_versions(request: Request, ref_id: str, archive: ArchiveDep,
 def _browse(request: Request, archive: Archive, principal: Principal, kind: str) -> Response:
     """A list of tags, origins or months with their counts (visible cables only).
 
-    Origins and months are complete (a GROUP BY under the access filter, and the
-    index's month histogram); tags come from the index's tag facet, which holds
-    the most frequent ones, followed by the rest of the TAGS vocabulary uncounted.
+    All come from one search of everything visible: months from its histogram
+    (complete), tags and origins from its facets, which hold the most frequent
+    values only (the index's facet size); the tag list goes on with the rest of
+    the TAGS vocabulary, uncounted. (A GROUP BY over the store was tried for
+    origins: it scans every row's text and took 2.7 s at 30k cables.)
     """
     result = archive.search("", principal, limit=0, facets=True)
     items: list[dict[str, Any]] = []
@@ -179,16 +182,19 @@ def _browse(request: Request, archive: Archive, principal: Principal, kind: str)
         others = [{"value": code, "url": f"/tags/{code}", "meaning": meaning}
                   for code, meaning in views.vocabulary() if code not in counted]
     elif kind == "origins":
-        for value, count in views.origin_counts(archive, principal):
+        for value, count in result.facets.get("origin", []):
             items.append({"value": value, "count": count, "url": f"/origins/{value}",
                           "meaning": None})
+        items.sort(key=lambda i: i["value"])
     else:
         for period, count in sorted(result.histogram, reverse=True):
             items.append({"value": period, "count": count, "url": f"/months/{period}",
                           "meaning": None})
     titles = {"tags": "Tags", "origins": "Origins", "months": "Months"}
+    partial = kind != "months" and len(items) >= FACET_LIMIT
     return _render(request, "browse.html", {"kind": kind, "title": titles[kind], "items": items,
-                                            "others": others, "total": result.total})
+                                            "others": others, "total": result.total,
+                                            "partial": partial})
 
 
 @router.get("/tags", include_in_schema=False)

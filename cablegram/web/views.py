@@ -10,9 +10,6 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from cablegram.access.principal import Principal
-from cablegram.archive.api import Archive
-from cablegram.archive.sqlfilter import visibility_sql
 from cablegram.model import Cable, Level, Paragraph, Tag
 from cablegram.vocab.tags import tag_info as _tag_info
 from cablegram.vocab.tags import tags as _all_tags
@@ -52,19 +49,6 @@ def tag_meaning(code: str) -> str | None:
 def vocabulary() -> list[tuple[str, str]]:
     """Every tag of the TAGS table with its meaning, by code (T5)."""
     return sorted((code, info.meaning) for code, info in _all_tags().items())
-
-
-def origin_counts(archive: Archive, principal: Principal) -> list[tuple[str, int]]:
-    """Every origin with its count of current cables the principal may read.
-
-    One GROUP BY with the archive's own visibility filter inside it (the same
-    translation of ``may_read`` the archive uses), so counts cannot leak.
-    """
-    vis, params = visibility_sql(principal, archive.db.dialect, table="c")
-    rows = archive.db.query(
-        f"SELECT c.origin, COUNT(*) FROM cables c WHERE c.current = 1 AND c.origin IS NOT NULL "
-        f"AND {vis} GROUP BY c.origin ORDER BY c.origin", params)
-    return [(str(origin), int(n)) for origin, n in rows]
 
 
 @dataclass(frozen=True, slots=True)
