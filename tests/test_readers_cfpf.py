@@ -151,3 +151,15 @@ def test_corpus_sample_read_as_cables() -> None:
         assert c.source.format == "cfpf"
         assert c.reference_id == id_from_name(f.name)
         assert "entities" in c.source.metadata
+
+
+def test_strict_mode_raises_on_unbalanced_markup() -> None:
+    pytest.importorskip("cablegram.formats.telegram", reason="the telegram codec is not built")
+    from cablegram.errors import RuleError
+
+    broken = SNIPPET.replace("[[DOE || 1]]", "[[DOE")
+    [lenient] = list(read_bytes(broken.encode(), name="1976ZEMBLA01234.txt"))
+    assert isinstance(lenient, Cable)
+    assert any("never closed" in w.message for w in lenient.warnings)
+    with pytest.raises(RuleError, match="unbalanced entity markup"):
+        list(read_bytes(broken.encode(), name="1976ZEMBLA01234.txt", strict=True))
