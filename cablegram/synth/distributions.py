@@ -9,6 +9,7 @@ depends on hash order (same seed, same bytes).
 from __future__ import annotations
 
 import itertools
+from bisect import bisect
 import json
 import random
 from dataclasses import dataclass
@@ -47,8 +48,12 @@ class Sampler(Generic[K]):
         keys = tuple(k for k, _ in items)
         return cls(keys, tuple(itertools.accumulate(w for _, w in items)))
 
+    def _index(self, rng: random.Random) -> int:
+        # What rng.choices does for k=1, without its per-call setup (hot path).
+        return bisect(self.cum, rng.random() * self.cum[-1], 0, len(self.cum) - 1)
+
     def draw(self, rng: random.Random) -> K:
-        return rng.choices(self.keys, cum_weights=self.cum)[0]
+        return self.keys[self._index(rng)]
 
     def draw_distinct(self, rng: random.Random, n: int) -> list[K]:
         """Up to ``n`` different keys (fewer if the sampler has fewer)."""
@@ -58,7 +63,7 @@ class Sampler(Generic[K]):
         tries = 0
         while len(out) < n and tries < n * 30:
             tries += 1
-            i = rng.choices(range(len(self.keys)), cum_weights=self.cum)[0]
+            i = self._index(rng)
             if i not in seen:
                 seen.add(i)
                 out.append(self.keys[i])
