@@ -116,3 +116,38 @@ def test_shipped_data_validates() -> None:
         list(parse_posts_csv("ri,pla,origin,kind,foreign,aliases\nRUEHNY,,OSLO,embassy,0,\n"))
     with pytest.raises(FormatError, match="H8"):
         parse_collectives_json('{"collectives": [{"pla": "X COLLECTIVE", "members": []}]}')
+
+
+def test_directory_commands(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from cablegram.cli import cli
+
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    ri_file = tmp_path / "ri.csv"
+    ri_file.write_text("RUEHNU,AMEMBASSY NUUK\nRUEHAA THRU RUEHAZ,SOMEWHERE\n", encoding="utf-8")
+    res = runner.invoke(cli, ["directory", "import", str(ri_file), "--archive", db])
+    assert res.exit_code == 0 and "imported 1 new" in res.output and "1 rows skipped" in res.output
+    assert "ri.csv:2: skipped" in res.output  # stderr is mixed into output by CliRunner
+    res = runner.invoke(cli, ["directory", "add", "NATO HQ BRUSSELS", "--ri", "RXNATO",
+                              "--archive", db])
+    assert res.exit_code == 0
+    res = runner.invoke(cli, ["directory", "show", "RXNATO", "--json", "--archive", db])
+    shown = json.loads(res.output)
+    assert (shown["pla"], shown["foreign"], shown["kind"]) == ("NATO HQ BRUSSELS", True,
+                                                               "foreign")
+    res = runner.invoke(cli, ["directory", "list", "--kind", "collective", "--json",
+                              "--archive", db])
+    assert "ALL NATO POST COLLECTIVE" in {a["pla"] for a in json.loads(res.output)}
+    res = runner.invoke(cli, ["directory", "show", "AMEMBASSY ATLANTIS", "--archive", db])
+    assert res.exit_code != 0
+    tele = corpus_path("raw-telegrams", "06NEWDELHI5135.txt")
+    res = runner.invoke(cli, ["ingest", str(tele), "--archive", db])
+    if res.exit_code == 0:  # the store engineer's command
+        res = runner.invoke(cli, ["directory", "learn", "--archive", db])
+        assert res.exit_code == 0 and "learned" in res.output
+        res = runner.invoke(cli, ["directory", "show", "RUEHCG", "--json", "--archive", db])
+        assert json.loads(res.output)["source"] == "learned"  # AMCONSUL CHENNAI

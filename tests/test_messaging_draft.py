@@ -199,6 +199,8 @@ def test_every_rule_is_documented() -> None:
      ("M18", 4)),
     # M19 no signature
     ({"\nEXAMPLE\n": "\n"}, ("M19", 27)),
+    # M22 NODIS to a collective
+    ({"SIPDIS\n": "NODIS\n"}, ("M22", 3)),
     # M20 numbering
     ({"3. (C) COMMENT": "4. (C) COMMENT"}, ("M20", 27)),
 ])

@@ -417,3 +417,16 @@ def flash_sparingly(c: Check) -> Iterator[Problem]:
             yield _p("M21", a.line, "FLASH: the releasing officer must confirm it (P1)",
                      "warning")
             return
+
+
+@rule("M22", "no NODIS or EXDIS to collectives")
+def restricted_distribution(c: Check) -> Iterator[Problem]:
+    """A NODIS or EXDIS cable goes only to the addressees it names: never to a
+    collective, whose members the drafter does not choose one by one (C2, T3)."""
+    caption = next((x for x in ("NODIS", "EXDIS") if x in c.draft.caveats), None)
+    if caption is None:
+        return
+    for a in c.draft.addressees:
+        found = c.find(a)
+        if a.role != "xmt" and found is not None and found.collective:
+            yield _p("M22", a.line, f"a {caption} cable may not go to the collective {found.pla}")
