@@ -235,3 +235,58 @@ def test_raw_telegrams_of_the_corpus() -> None:
         assert str(c.reference_id) == f.stem, (f.name, c.warnings[:3])
         assert c.dtg is not None and c.header is not None and c.paragraphs, f.name
         assert c.to, f.name
+
+
+OLD_FORM = """LIMITED OFFICIAL USE
+
+PAGE 01  ZENDA 02959  171944Z
+
+ACTION EUR-25
+
+INFO  OCT-01  EA-11  ISO-00
+
+/096 W
+---------------------     064536
+R 171600Z MAY 74
+FM AMEMBASSY ZENDA
+TO SECSTATE WASHDC 3410
+INFO AMEMBASSY LONDON
+
+LIMITED OFFICIAL USE ZENDA 2959
+
+E.O. 11652: N/A
+TAGS: PINS, GR
+SUBJECT: ARRESTS
+
+REF: STATE 097844
+1. INQUIRIES MADE BY EMBASSY ON
+WHEREABOUTS OF TWO MEN.
+
+2. DEPARTMENT MAY WISH EMPHASIZE
+LIMITED OFFICIAL USE
+
+LIMITED OFFICIAL USE
+
+PAGE 02  ZENDA 02959  171944Z
+
+ACKNOWLEDGED PARTY AFFILIATIONS.
+TASCA
+
+LIMITED OFFICIAL USE
+
+NNN
+"""
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_h10_1970s_form_with_page_lines_and_distribution(strict: bool) -> None:
+    c = parse_telegram(OLD_FORM, strict=strict)
+    assert str(c.reference_id) == "74ZENDA2959" and str(c.dtg) == "171600Z MAY 74"
+    assert [(a.name, a.mcn) for a in c.to] == [("SECSTATE WASHDC", "3410")]
+    assert [a.name for a in c.info] == ["AMEMBASSY LONDON"]  # not the distribution INFO
+    assert c.classification.admin_control == "LIMITED OFFICIAL USE"
+    assert (c.eo, c.declassify_instruction) == ("11652", "N/A")
+    assert [str(r.id) for r in c.references] == ["74STATE97844"]
+    # the page banner and PAGE 02 line are gone; paragraph 2 is whole
+    assert c.paragraphs[1].text == "DEPARTMENT MAY WISH EMPHASIZE ACKNOWLEDGED PARTY AFFILIATIONS."
+    assert c.signature == ("TASCA",)

@@ -95,9 +95,14 @@ class TelegramReader:
         self.last_number: int | None = None  # of the last numbered paragraph
 
     # -- warnings ---------------------------------------------------------------
-    def note(self, rule: str, message: str, line: int | None) -> None:
-        """A repair or an unreadable part; raises in strict mode unless it is an A rule."""
-        if self.strict and not rule.startswith("A") and rule != "T10":
+    def note(self, rule: str, message: str, line: int | None, *, repair: bool = False) -> None:
+        """Record a broken rule, or (``repair=True``) a repair the format expects.
+
+        Strict mode raises at the first broken rule. Repairs never raise: the
+        artefacts of published text (A1-A4), page markers and banners (T10,
+        H10) and the 1970s distribution block are part of real cables.
+        """
+        if self.strict and not repair and not rule.startswith("A"):
             raise RuleError(message, source=self.source.path, line=line, rule=rule)
         self.warnings.append(ParseWarning(rule, message, line))
 
@@ -218,7 +223,7 @@ class TelegramReader:
         if (not h.started and self.first is None and not self.head_seen
                 and (H10_DISTRIBUTION_RE.match(s) or is_page_marker(s)
                      or T1_BARE_LEVEL_RE.match(s))):
-            self.note("H10", f"1970s distribution or page line skipped: {s!r}", i)
+            self.note("H10", f"1970s distribution or page line skipped: {s!r}", i, repair=True)
             return True
         # The 1970s distribution block may also sit between the DTG and FM lines.
         return (h.dtg_text is not None and h.fm is None and self.first is None
@@ -295,7 +300,7 @@ class TelegramReader:
             self.note("A4", f"archive note dropped: {s!r}", i)
             return True
         if is_page_marker(s):
-            self.note("T10", f"page marker removed: {s!r}", i)
+            self.note("T10", f"page marker removed: {s!r}", i, repair=True)
             return True
         caps, rest = split_captions(s)
         if caps and self.mode in (None, "passing", "ref-blank"):
@@ -399,13 +404,13 @@ class TelegramReader:
                 self.note("A2", "SIPDIS line inside the text removed", i)
                 return
             if is_page_marker(s):
-                self.note("T10", f"page marker removed: {s!r}", i)
+                self.note("T10", f"page marker removed: {s!r}", i, repair=True)
                 self.pending_blank = False
                 return
             if s in _END_LINES:
                 return
             if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
-                self.note("H10", f"page banner removed: {s!r}", i)
+                self.note("H10", f"page banner removed: {s!r}", i, repair=True)
                 self.pending_blank = False
                 return
         if not self.paras:
@@ -415,7 +420,7 @@ class TelegramReader:
             # Unnumbered text: blank lines after a sentence separate paragraphs (T9).
             self.paras.append(ParaBuilder(None, None, i))
         if self.paras[-1].add(s, i, self.pending_blank):
-            self.note("T10", "paragraph joined across a blank line (page break)", i)
+            self.note("T10", "paragraph joined across a blank line (page break)", i, repair=True)
         self.pending_blank = False
 
     def _restart_head(self) -> None:
@@ -443,7 +448,7 @@ class TelegramReader:
                 self.note("H6", f"bad date-time group {h.dtg_text!r}: {exc}", h.dtg_line)
         if dtg is None and self.fallback_dtg is not None:
             dtg = self.fallback_dtg
-            self.note("H6", f"no date-time group in the text; {dtg} taken from the source", None)
+            self.note("H6", f"no date-time group in the text; {dtg} taken from the source", None, repair=True)
         header = None
         if h.started:
             header = TransmissionHeader(
@@ -569,7 +574,7 @@ class TelegramReader:
         if self.paras:
             signature, notes = take_signature(self.paras[-1])
             for n in notes:
-                self.note("T11", n, None)
+                self.note("T11", n, None, repair=True)
             if not self.paras[-1].parts and self.paras[-1].number is None:
                 self.paras.pop()
         out: list[Paragraph] = []
