@@ -34,7 +34,7 @@ def read_telegram(text: str, *, source: Source | None = None, strict: bool = Fal
         return TelegramReader(normalise_newlines(text), src, strict, fallback_dtg).read(raw=text)
     except RuleError:
         raise
-    except Exception as exc:  # noqa: BLE001 - default mode never raises (issue 2)
+    except Exception as exc:
         if strict:
             raise RuleError(f"unreadable telegram: {exc!r}", source=src.path, rule="H1") from exc
         return Cable(raw=text, source=src,
