@@ -19,12 +19,15 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from cablegram.archive.api import IngestSummary
 from cablegram.archive.store import Rejected, SqlStore
@@ -34,7 +37,8 @@ from cablegram.model import Cable
 BATCH = 1000  # cables per transaction: large enough to amortise the commit
 
 # Inputs that may hold many cables each: their count is unknown up front.
-_MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".jsonl")
+_MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz")
+_TICK = 25  # items between progress updates
 
 
 def read_items(paths: Iterable[str]) -> Iterator[Any]:
@@ -60,7 +64,8 @@ def to_storable(item: Any) -> Cable | Rejected:
 
 
 def count_inputs(paths: Iterable[str]) -> int | None:
-    """Files under ``paths`` when each file holds one cable; None when unknown."""
+    """Files under ``paths`` when each file holds one cable; None when unknown
+    (stdin, a cables.csv or a container: their number of cables is not known)."""
     total = 0
     for p in paths:
         if p == "-" or p.lower().endswith(_MULTI_SUFFIXES):
@@ -71,15 +76,22 @@ def count_inputs(paths: Iterable[str]) -> int | None:
                 for f in files:
                     if f.lower().endswith(_MULTI_SUFFIXES):
                         return None
-                    if not f.startswith(".") and not f.endswith((".md", ".jsonl")):
-                        total += 1
+                    total += not f.startswith(".")
         elif path.exists():
             total += 1
     return total
 
 
-def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
-                 progress: Progress | None = None, task: Any = None) -> IngestSummary:
+class RateColumn(ProgressColumn):
+    """Cables per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
+
+
+def ingest_items(store: SqlStore, items: Iterable[Any], *,
+                 batch: int = BATCH) -> IngestSummary:
     """Store a stream of reader items; return the tally (read = the other four summed)."""
     summary = IngestSummary()
     pending: list[Cable | Rejected] = []
@@ -95,8 +107,6 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
                 summary.versions += 1
             else:
                 summary.quarantined += 1
-        if progress is not None:
-            progress.update(task, advance=len(pending))
         pending.clear()
 
     for item in items:
@@ -118,26 +128,20 @@ def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = Fals
         return ingest_items(store, items, batch=batch)
     total = count_inputs(paths)
     columns: list[Any] = [SpinnerColumn(), TextColumn("ingest"), MofNCompleteColumn(),
-                          TextColumn("{task.fields[rate]}")]
+                          RateColumn()]
     if total is not None:
         columns += [BarColumn(), TaskProgressColumn(), TimeRemainingColumn()]
     columns.append(TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("ingest", total=total, rate="")
-        summary = _with_rate(store, items, bar, task, batch)
-    return summary
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("ingest", total=total)
 
+        def counted() -> Iterator[Any]:
+            # advance as items are read (not as batches commit), a few times a second
+            n = 0
+            for n, it in enumerate(items, 1):
+                if n % _TICK == 0:
+                    bar.update(task, completed=n)
+                yield it
+            bar.update(task, completed=n)
 
-def _with_rate(store: SqlStore, items: Iterator[Any], bar: Progress, task: Any,
-               batch: int) -> IngestSummary:
-    """ingest_items, with the rate (cables/s) refreshed in the bar's text."""
-
-    def counted() -> Iterator[Any]:
-        for n, it in enumerate(items, 1):
-            if n % batch == 0:
-                t = bar.tasks[0]
-                speed = t.speed
-                bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
-            yield it
-
-    return ingest_items(store, counted(), batch=batch, progress=bar, task=task)
+        return ingest_items(store, counted(), batch=batch)
