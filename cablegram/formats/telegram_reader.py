@@ -448,7 +448,8 @@ class TelegramReader:
                 self.note("H6", f"bad date-time group {h.dtg_text!r}: {exc}", h.dtg_line)
         if dtg is None and self.fallback_dtg is not None:
             dtg = self.fallback_dtg
-            self.note("H6", f"no date-time group in the text; {dtg} taken from the source", None, repair=True)
+            self.note("H6", f"no date-time group in the text; {dtg} taken from the source",
+                      None, repair=True)
         header = None
         if h.started:
             header = TransmissionHeader(
