@@ -187,3 +187,44 @@ def test_command_line_flow(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["show", ref, "--format", "telegram", "--archive", db])
     if res.exit_code == 0:  # the store engineer's command
         assert "C O N F I D E N T I A L OSLO 000001" in res.output
+
+
+def test_flash_overtakes_a_running_backlog(tmp_path: Path) -> None:
+    """P3 at the relay: a FLASH published while a relay works through a ROUTINE backlog
+    is delivered while most of the backlog still waits."""
+    import threading
+    import time
+
+    from cablegram.messaging.db import SqliteDb
+    from cablegram.messaging.relay import relay_forever
+    from cablegram.messaging.schema import ensure_schema
+    from cablegram.messaging.transport import Delivery
+
+    path = tmp_path / "p.db"
+    relay_db, pub_db = SqliteDb(path), SqliteDb(path)
+    ensure_schema(relay_db)
+    relay_t, pub_t = SqliteTransport(relay_db), SqliteTransport(pub_db)
+
+    def mk(n: int, p: Precedence) -> Delivery:
+        return Delivery(f"R{n}:X", f"26X{n}", "AMEMBASSY Y", "AMEMBASSY X", None, p, None,
+                        "2026-05-18T00:00:00.000000Z")
+
+    with pub_db.transaction():
+        pub_t.publish([mk(n, Precedence.ROUTINE) for n in range(20_000)])
+    stop = threading.Event()
+    worker = threading.Thread(target=relay_forever, args=(relay_db, relay_t),
+                              kwargs={"stop": stop, "poll": 0.01})
+    worker.start()
+    try:
+        time.sleep(0.2)
+        with pub_db.transaction():
+            pub_t.publish([mk(99_999, Precedence.FLASH)])
+        deadline = time.monotonic() + 10
+        while not pub_db.query("SELECT 1 FROM msg_delivery WHERE delivery_id = 'R99999:X'"):
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        waiting = pub_t.pending()
+    finally:
+        stop.set()
+        worker.join()
+    assert waiting > 5_000  # the FLASH did not wait for the ROUTINE backlog

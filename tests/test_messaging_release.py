@@ -198,3 +198,30 @@ def test_benchmark_runs_small() -> None:
     assert figures["deliveries"] == 2 * 4  # each cable to the 5 posts but its originator
     assert figures["flash_delivered"] == 3
     assert figures["flash_p99_ms"] >= 0
+
+
+@pytest.mark.slow
+def test_concurrent_releasers_draw_unique_numbers(tmp_path: Path) -> None:
+    """Four processes release at once: serials and MCNs stay unique and consecutive."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "c.db")
+    open_archive(db).close()
+    src = tmp_path / "d.txt"
+    src.write_text(draft(**{"INFO ALL NATO POST COLLECTIVE IMMEDIATE\n": "",
+                            "XMT AMEMBASSY LONDON\n": ""}), encoding="utf-8")
+    script = ("import sys\nfrom cablegram.cli import main\nsrc, db = sys.argv[1:3]\n"
+              "for _ in range(8):\n"
+              "    sys.argv = ['cablegram', 'release', src, '--archive', db]\n"
+              "    try:\n        main()\n    except SystemExit as e:\n"
+              "        assert not e.code, e.code\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(src), db]) for _ in range(4)]
+    assert all(p.wait(120) == 0 for p in procs)
+    archive = open_archive(db)
+    refs = sorted(int(r[0][6:]) for r in archive.db.query("SELECT reference_id FROM msg_release"))
+    assert refs == list(range(1, 33))
+    mcns = sorted(r[0] for r in archive.db.query(
+        "SELECT mcn FROM msg_sent WHERE destination = 'SECSTATE WASHDC'"))
+    assert mcns == [f"{n:04d}" for n in range(1, 33)]
+    archive.close()
