@@ -94,7 +94,7 @@ CAPTION_WORDS = frozenset({
     "AGREMENT", "CHEROKEE", "NOCONTRACT", "ORCON", "PROPIN", "TERREP", "DISSENT",
     "EXCON", "CODEL", "DECAPTIONED",
 })
-_CAPTION_SPLIT_RE = re.compile(r"[\s,;]+")
+_CAPTION_SPLIT_RE = re.compile(r"[\s,;/]+")
 
 
 # T3: agency handling captions such as ``DEA SENSITIVE`` mark SBU traffic.
