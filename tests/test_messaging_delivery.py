@@ -228,3 +228,22 @@ def test_flash_overtakes_a_running_backlog(tmp_path: Path) -> None:
         stop.set()
         worker.join()
     assert waiting > 5_000  # the FLASH did not wait for the ROUTINE backlog
+
+
+def test_inbox_is_for_the_posts_staff(tmp_path: Path) -> None:
+    db = str(tmp_path / "staff.db")
+    runner = CliRunner()
+    good = tmp_path / "good.txt"
+    good.write_text(SIMPLE, encoding="utf-8")
+    res = runner.invoke(cli, ["user", "add", "desk", "--clearance", "SECRET", "--post",
+                              "SECSTATE WASHDC", "--archive", db])
+    if res.exit_code != 0:
+        pytest.skip(f"the access module's `user add` is not available: {res.output}")
+    assert runner.invoke(cli, ["release", str(good), "--archive", db]).exit_code == 0
+    assert runner.invoke(cli, ["relay", "--once", "--archive", db]).exit_code == 0
+    res = runner.invoke(cli, ["inbox", "RUEHC", "--as", "desk", "--json", "--archive", db])
+    assert res.exit_code == 0 and len(json.loads(res.output)) == 1
+    res = runner.invoke(cli, ["inbox", "CANBERRA", "--as", "desk", "--archive", db])
+    assert res.exit_code != 0 and "not on the staff" in str(res.exception)
+    res = runner.invoke(cli, ["ack", "CANBERRA", "26OSLO1", "--as", "desk", "--archive", db])
+    assert res.exit_code != 0

@@ -15,7 +15,7 @@ import click
 
 from cablegram.cli.options import archive_option, as_option, json_option, open_for, principal_for
 from cablegram.cli.options import safe_text as _safe
-from cablegram.errors import MessagingError, ValidationError
+from cablegram.errors import AccessDenied, MessagingError, ValidationError
 from cablegram.messaging import inbox as inbox_mod
 from cablegram.messaging.directory import Directory
 from cablegram.messaging.draft import load_draft
@@ -47,6 +47,15 @@ class _Ctx:
 
     def post(self, text: str) -> str:
         return self.directory.require(text).pla
+
+    def staff_post(self, text: str, as_name: str | None) -> str:
+        """The post's PLA, when the principal works there (or is the owner)."""
+        addr = self.directory.require(text)
+        principal = principal_for(self.archive, as_name)
+        names = {addr.pla, addr.ri or "", addr.origin or ""} - {""}
+        if not principal.owner and not ({p.upper() for p in principal.posts} & names):
+            raise AccessDenied(f"{principal.name} is not on the staff of {addr.pla}")
+        return addr.pla
 
 
 def _echo_json(obj: Any) -> None:
@@ -279,13 +288,16 @@ def _relay_nats(ctx: _Ctx, url: str, once: bool, batch: int) -> None:
 
 @click.command("inbox")
 @archive_option
+@as_option
 @json_option
 @click.option("--unacked", is_flag=True, help="Only deliveries not yet acknowledged.")
 @click.argument("post")
-def inbox_cmd(archive_url: str | None, as_json: bool, unacked: bool, post: str) -> None:
+def inbox_cmd(archive_url: str | None, as_name: str | None, as_json: bool, unacked: bool,
+              post: str) -> None:
     """A post's inbox, highest precedence first."""
     ctx = _Ctx(archive_url)
-    items = inbox_mod.inbox(ctx.db, ctx.post(post), unacked_only=unacked)
+    mine = ctx.staff_post(post, as_name)
+    items = inbox_mod.inbox(ctx.db, mine, unacked_only=unacked)
     if as_json:
         _echo_json([i.as_dict() for i in items])
         return
@@ -298,23 +310,29 @@ def inbox_cmd(archive_url: str | None, as_json: bool, unacked: bool, post: str) 
 
 @click.command("ack")
 @archive_option
+@as_option
 @click.argument("post")
 @click.argument("reference_id")
-def ack_cmd(archive_url: str | None, post: str, reference_id: str) -> None:
+def ack_cmd(archive_url: str | None, as_name: str | None, post: str,
+            reference_id: str) -> None:
     """Acknowledge receipt of a cable at a post (FLASH and NIACT need it)."""
     ctx = _Ctx(archive_url)
-    inbox_mod.ack(ctx.db, ctx.post(post), reference_id.upper())
-    click.echo(f"acknowledged {reference_id.upper()} at {ctx.post(post)}")
+    mine = ctx.staff_post(post, as_name)
+    inbox_mod.ack(ctx.db, mine, reference_id.upper())
+    click.echo(f"acknowledged {reference_id.upper()} at {mine}")
 
 
 @click.command("outbox")
 @archive_option
+@as_option
 @json_option
 @click.argument("post")
-def outbox_cmd(archive_url: str | None, as_json: bool, post: str) -> None:
+def outbox_cmd(archive_url: str | None, as_name: str | None, as_json: bool,
+               post: str) -> None:
     """What a post sent, with each delivery's state."""
     ctx = _Ctx(archive_url)
-    rows = inbox_mod.outbox(ctx.db, ctx.post(post))
+    mine = ctx.staff_post(post, as_name)
+    rows = inbox_mod.outbox(ctx.db, mine)
     if as_json:
         _echo_json(rows)
         return
@@ -342,12 +360,15 @@ def alerts_cmd(archive_url: str | None, as_json: bool) -> None:
 
 @click.command("gaps")
 @archive_option
+@as_option
 @json_option
 @click.argument("post")
-def gaps_cmd(archive_url: str | None, as_json: bool, post: str) -> None:
+def gaps_cmd(archive_url: str | None, as_name: str | None, as_json: bool,
+             post: str) -> None:
     """Missing and duplicate continuity numbers in a post's series (H9)."""
     ctx = _Ctx(archive_url)
-    found = inbox_mod.gaps(ctx.db, ctx.post(post))
+    mine = ctx.staff_post(post, as_name)
+    found = inbox_mod.gaps(ctx.db, mine)
     if as_json:
         _echo_json([g.as_dict() for g in found])
         return
@@ -360,13 +381,16 @@ def gaps_cmd(archive_url: str | None, as_json: bool, post: str) -> None:
 
 @click.command("retransmit")
 @archive_option
+@as_option
 @click.argument("post")
 @click.argument("originator")
 @click.argument("mcn")
-def retransmit_cmd(archive_url: str | None, post: str, originator: str, mcn: str) -> None:
+def retransmit_cmd(archive_url: str | None, as_name: str | None, post: str, originator: str,
+                   mcn: str) -> None:
     """Ask ORIGINATOR to send POST again the cable that carried MCN."""
     ctx = _Ctx(archive_url)
-    d = inbox_mod.retransmit(ctx.db, ctx.transport, ctx.post(post), ctx.post(originator), mcn)
+    mine = ctx.staff_post(post, as_name)
+    d = inbox_mod.retransmit(ctx.db, ctx.transport, mine, ctx.post(originator), mcn)
     click.echo(f"queued {d.delivery_id} ({d.reference_id}) again for {d.destination}")
 
 
