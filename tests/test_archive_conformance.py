@@ -268,3 +268,18 @@ def test_open_archive_errors_are_clear(tmp_path: Path) -> None:
         open_archive(str(tmp_path / "no" / "such" / "dir" / "a.db"))
     with pytest.raises(ArchiveError, match="cannot connect"):
         open_archive("postgresql://postgres@127.0.0.1:1/none")
+
+
+def test_text_no_backend_can_hold_is_quarantined_alike(archive: Any) -> None:
+    from dataclasses import replace
+
+    c = make_cable("04ROME8")
+    nul = replace(c, raw=c.raw + "\x00", subject="A\x00B")
+    surrogate = replace(make_cable("04ROME9"), raw="UNCLAS ROME 000009\n\udc80\n")
+    s = archive.store.write_batch([nul, surrogate, replace(make_cable("04ROME7"),
+                                                           subject="NUL \x00 in subject")])
+    assert s == ["quarantined", "quarantined", "new"]
+    reasons = sorted(e.reason for e in archive.quarantine())
+    assert "NUL" in reasons[0] and "surrogates" in reasons[1]
+    # the record keeps the exact subject; the query column a storable copy
+    assert archive.get("04ROME7", OWNER).cable.subject == "NUL \x00 in subject"

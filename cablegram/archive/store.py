@@ -155,6 +155,11 @@ class SqlStore:
                 quarantine.append(_quarantine_row(_no_id(it), at))
                 outcomes.append("quarantined")
                 continue
+            problem = unstorable(it.raw)
+            if problem:
+                quarantine.append(_quarantine_row(_rejected(it, problem), at))
+                outcomes.append("quarantined")
+                continue
             rid, h = str(it.reference_id), content_hash(it.raw)
             st = state.setdefault(rid, _IdState(set(), 0, None))
             if h in st.hashes:
@@ -172,9 +177,10 @@ class SqlStore:
             st.hashes.add(h)
             st.current_row = row_id
             pending[row_id] = _cable_row(row_id, it, st.max_version, h, at)
-            refs.extend((row_id, rid, str(r.id), r.letter, r.text)
+            refs.extend((row_id, rid, str(r.id), _text(r.letter), _text(r.text))
                         for r in it.references if r.id is not None)
-            addrs.extend((row_id, *d) for d in distribution(it))
+            addrs.extend((row_id, role, _text(name), _text(ri))
+                         for role, name, ri in distribution(it))
             changes.append((next_seq, rid))
             next_seq += 1
         self.db.executemany("UPDATE cables SET current = 0 WHERE id = ?", demote)
@@ -260,12 +266,20 @@ def _cable_row(row_id: int, c: Cable, version: int, h: str, at: str) -> list[Any
     return [
         row_id, str(c.reference_id), version, 1, h, c.raw,
         json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
-        int(c.level), c.classification.banner, caveats_column(c.caveats),
+        int(c.level), _text(c.classification.banner), _text(caveats_column(c.caveats)),
         c.declassify_on.isoformat() if c.declassify_on else None,
-        c.dtg.isoformat() if c.dtg else None, c.year, c.origin, c.subject,
-        c.source.format, c.source.path,
+        c.dtg.isoformat() if c.dtg else None, c.year, _text(c.origin), _text(c.subject),
+        _text(c.source.format) or "unknown", _text(c.source.path),
         json.dumps(dict(c.source.metadata), ensure_ascii=False, default=str), at,
     ]
+
+
+def _text(s: str | None) -> str | None:
+    """A copy of a field for a query column: storable on every backend (the record
+    keeps the exact value)."""
+    if s is None:
+        return None
+    return s.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
 def _stored(r: Sequence[Any]) -> StoredCable:
@@ -276,12 +290,30 @@ def _stored(r: Sequence[Any]) -> StoredCable:
                        content_hash=h, ingested_at=parse_iso(at))
 
 
-def _no_id(c: Cable) -> Rejected:
+def unstorable(raw: str) -> str | None:
+    """Why this text cannot be stored as text on every backend, or None.
+
+    PostgreSQL's TEXT cannot hold NUL, and UTF-8 cannot hold lone surrogates;
+    such a cable is quarantined (bytes kept) on both backends alike.
+    """
+    if "\x00" in raw:
+        return "the text holds NUL characters, which cannot be stored as text"
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the text holds characters that are not valid Unicode (lone surrogates)"
+    return None
+
+
+def _rejected(c: Cable, reason: str) -> Rejected:
     meta = c.source.metadata
     position = str(meta.get("position") or meta.get("row") or "whole input")
     return Rejected(source=c.source.path or c.source.format, position=position,
-                    reason="no reference id could be read from the cable (rule T2)",
-                    raw=c.raw.encode("utf-8", "surrogateescape"))
+                    reason=reason, raw=c.raw.encode("utf-8", "surrogateescape"))
+
+
+def _no_id(c: Cable) -> Rejected:
+    return _rejected(c, "no reference id could be read from the cable (rule T2)")
 
 
 def _quarantine_row(q: Rejected, at: str) -> tuple[Any, ...]:
