@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_cables import build_archive, make_cable, sample_cables, t
 
+from cablegram.model import ParseWarning
 from cablegram.web.app import create_app
 
 
@@ -21,7 +22,10 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # a second version of 07NOWHERE101: one paragraph reworded
     v2 = replace(cables[0], raw=cables[0].raw.replace("second round in June",
                                                       "second round in July"))
-    build_archive(path, [*cables, v2])
+    warned = replace(make_cable("06NOWHERE77", "A CABLE WITH A REPAIR", ["Text."],
+                                when=t(2006, 6, 6)),
+                     warnings=(ParseWarning("T10", "page marker removed from paragraph 1", 14),))
+    build_archive(path, [*cables, v2, warned])
     return path
 
 
@@ -193,3 +197,16 @@ def test_openapi_and_local_docs_page(public: TestClient) -> None:
 def test_made_up_cable_helper_round_trips() -> None:
     c = make_cable("01NOWHERE1", "X", ["y"], when=t(2001, 1, 1))
     assert str(c.reference_id) == "01NOWHERE1"
+
+
+def test_old_version_says_so(public: TestClient) -> None:
+    old = public.get("/cables/07NOWHERE101?version=1").text
+    assert "This is version 1, not the current text" in old
+    assert "not the current text" not in public.get("/cables/07NOWHERE101").text
+
+
+def test_reader_notes_list_the_warnings(public: TestClient) -> None:
+    html = public.get("/cables/06NOWHERE77").text
+    assert "Reader notes (1)" in html
+    assert "line 14: page marker removed from paragraph 1 <span class=\"rule\">rule T10</span>" \
+        in html

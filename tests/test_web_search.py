@@ -162,3 +162,28 @@ def test_querytools_narrowing() -> None:
     assert qt.date_range_query("fish from:2001 to:2003-02", "2007", "2007") == \
         "fish from:2007 to:2007"
     assert qt.facet_query("x", "year", "2009") == "x from:2009 to:2009"
+
+
+def test_active_facet_click_takes_the_term_away(public: TestClient) -> None:
+    html = public.get("/search", params={"q": "herring tag:EFIS"}).text
+    m = re.search(r'<a href="([^"]+)"[^>]*aria-current="true" aria-label="EFIS: remove', html)
+    assert m, "the EFIS facet should be marked active"
+    assert unescape(m.group(1)) == "/search?q=herring"
+
+
+def test_querytools_toggle() -> None:
+    assert qt.facet_toggle("fish tag:PREL", "tags", "PREL") == ("fish", True)
+    assert qt.facet_toggle("fish", "tags", "PREL") == ("fish tag:PREL", False)
+    assert qt.facet_toggle("fish from:2007 to:2007", "year", "2007") == ("fish", True)
+
+
+def test_empty_archive_says_how_to_fill_it(tmp_path: Path) -> None:
+    from cablegram.archive import open_archive
+
+    archive = open_archive(str(tmp_path / "empty.db"))
+    with TestClient(create_app(archive=archive)) as client:
+        html = client.get("/").text
+        assert "cablegram ingest PATH" in html
+        assert client.get("/tags").status_code == 200
+        assert client.get("/api/cables").json()["total"] == 0
+    archive.close()

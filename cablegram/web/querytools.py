@@ -58,6 +58,21 @@ def facet_query(query: str, facet: str, value: str) -> str:
     return add_term(query, field_term(field, value))
 
 
+def facet_toggle(query: str, facet: str, value: str) -> tuple[str, bool]:
+    """What a click on a facet value does: narrow to it, or, when the query
+    already holds exactly that term, take it away again. Returns (query, active)."""
+    if facet == "year":
+        term_pair = f"from:{value} to:{value}"
+        if term_pair in " ".join(query.split()):
+            return " ".join(DATE_TERM_RE.sub(" ", query).split()), True
+        return date_range_query(query, value, value), False
+    term = field_term(FACET_FIELDS.get(facet, facet), value)
+    words = query.split()
+    if term in words:
+        return " ".join(w for w in words if w != term), True
+    return add_term(query, term), False
+
+
 def date_range_query(query: str, start: str, end: str) -> str:
     """The query with its date bounds replaced by ``from:start to:end``."""
     rest = " ".join(DATE_TERM_RE.sub(" ", query).split())

@@ -60,11 +60,11 @@ def _facet_views(result: SearchResult, q: str, sort: str) -> list[dict[str, Any]
             continue
         items = []
         for value, count in values[:FACETS_SHOWN]:
-            narrowed = qt.facet_query(q, name, str(value))
+            target, active = qt.facet_toggle(q, name, str(value))
             items.append({
                 "value": value, "count": count,
-                "url": qt.search_url(narrowed, sort=sort),
-                "active": narrowed == q.strip(),
+                "url": qt.search_url(target, sort=sort),
+                "active": active,
                 "title": views.tag_meaning(str(value)) if name == "tags" else None,
             })
         out.append({"name": name, "title": title, "items": items,
