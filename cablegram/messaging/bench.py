@@ -16,6 +16,7 @@ collective and measures
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import string
 import tempfile
@@ -78,6 +79,10 @@ def run(*, posts: int = 250, cables: int = 100, backlog: int = 100_000, flashes:
     """Run both measurements; return the figures as a dict (seconds, per-second rates)."""
     tmp = tempfile.TemporaryDirectory(prefix="cablegram-bench-") if path is None else None
     base = Path(tmp.name if tmp else str(path))
+    base.mkdir(parents=True, exist_ok=True)
+    for old in [*base.glob("throughput.*"), *base.glob("latency.*")]:
+        # a second run starts from empty databases, not from the last run's queues
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
     try:
         out: dict[str, Any] = {"posts": posts}
         out.update(_throughput(base / "throughput.db", posts, cables))
