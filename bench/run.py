@@ -60,8 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine.describe(),
     }
     t0 = time.perf_counter()
+
+    def save() -> None:
+        """Write what is measured so far: a long run that is stopped still leaves figures."""
+        results["seconds"] = round(time.perf_counter() - t0, 1)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown(results))
+
+    results.update({"parse": {}, "ingest": [], "search": {"skipped": "not run yet"},
+                    "web": {"skipped": "not run yet"}, "messaging": {"skipped": "not run yet"}})
     try:
-        results["parse"] = {}
         if "parse" not in skip:
             _log("parse: WikiLeaks pages")
             results["parse"]["wikileaks-html"] = parse.wikileaks(
@@ -69,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             _log("parse: telegram text")
             results["parse"]["telegram"] = parse.telegram(
                 200 if smoke else 2000, args.seed, 0.3 if smoke else 3.0)
-        results["ingest"] = []
+            save()
         if "ingest" not in skip:
             for n in sizes:
                 _log(f"ingest: {n:,} cables")
                 results["ingest"].append(ingest.run_size(n, args.seed, work))
+                save()
         ok = [i for i in results["ingest"] if "seconds" in i["ours"]]
         target = None
         if ok:
@@ -87,24 +98,22 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"search: {target['cables']:,} cables")
             results["search"] = search.run(target["paths"], 5 if smoke else 50)
             results["search"]["cables"] = target["cables"]
+            save()
         if "web" in skip or target is None:
             results["web"] = {"skipped": "--skip web" if "web" in skip else "no archive"}
         else:
             _log("web pages")
             results["web"] = web.run(target["paths"]["archive"], 5 if smoke else 50)
+            save()
         if "messaging" in skip:
             results["messaging"] = {"skipped": "--skip messaging"}
         else:
             _log("messaging")
             results["messaging"] = messaging.run(work, smoke)
     finally:
-        results["seconds"] = round(time.perf_counter() - t0, 1)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    args.markdown.parent.mkdir(parents=True, exist_ok=True)
-    args.markdown.write_text(markdown(results))
+    save()
     _log(f"done in {results['seconds']} s -> {args.json}, {args.markdown}")
     return 0
 
