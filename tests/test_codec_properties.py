@@ -72,3 +72,15 @@ def test_generated_cables_read_strictly(cable: Cable) -> None:
     # A valid cable breaks no rule: strict mode reads it too.
     again = parse_telegram(render_telegram(cable), strict=True)
     assert again.reference_id == cable.reference_id
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(CABLE_LINES, st.text(max_size=30)), max_size=40))
+def test_strict_mode_raises_only_rule_errors(lines: list[str]) -> None:
+    from cablegram.errors import RuleError
+
+    try:
+        parse_telegram("\n".join(lines), strict=True)
+    except RuleError as exc:
+        assert exc.rule  # every strict failure names its rule
+        assert not exc.message.startswith("unreadable telegram"), exc  # no internal failure
