@@ -1,7 +1,8 @@
 """Run the benchmarks: ``python -m bench.run [--smoke] [--sizes 10000,100000,251287]``.
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md`` (or the paths given).
-``--smoke`` uses tiny sizes and finishes in well under a minute (CI runs it).
+``--smoke`` uses tiny sizes and finishes in well under a minute (CI runs it); it
+writes under ``bench/.cache/`` so that it never replaces the full results.
 """
 
 from __future__ import annotations
@@ -41,11 +42,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--search-size", type=int, default=None,
                     help="archive size searched (default: the largest ingested)")
-    ap.add_argument("--json", type=Path, default=REPO / "bench" / "results.json")
-    ap.add_argument("--markdown", type=Path, default=REPO / "docs" / "benchmarks.md")
+    # A smoke run must not overwrite the committed full results: it writes to the cache.
+    ap.add_argument("--json", type=Path, default=None,
+                    help="results file (bench/results.json; smoke: bench/.cache/)")
+    ap.add_argument("--markdown", type=Path, default=None,
+                    help="report (docs/benchmarks.md; smoke: bench/.cache/)")
     ap.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir)")
     ap.add_argument("--skip", default="", help="comma-separated: parse,ingest,search,web,messaging")
     args = ap.parse_args(argv)
+    if args.json is None:
+        args.json = (REPO / "bench" / ".cache" / "results-smoke.json" if args.smoke
+                     else REPO / "bench" / "results.json")
+    if args.markdown is None:
+        args.markdown = (REPO / "bench" / ".cache" / "benchmarks-smoke.md" if args.smoke
+                         else REPO / "docs" / "benchmarks.md")
     skip = {s for s in args.skip.split(",") if s}
     sizes = (tuple(int(s) for s in args.sizes.split(",")) if args.sizes
              else SMOKE_SIZES if args.smoke else FULL_SIZES)
