@@ -97,3 +97,39 @@ def test_relay_killed_many_times_delivers_exactly_once(tmp_path: Path) -> None:
     assert mid_work >= 5, mid_work
     assert elapsed < 90
     archive.close()
+
+
+def test_release_killed_many_times_leaves_whole_releases(tmp_path: Path) -> None:
+    """Releasing processes killed at random instants leave each release whole or absent:
+    every reference number used is a released, archived cable with all its deliveries."""
+    rng = random.Random(7)
+    db = str(tmp_path / "rel.db")
+    open_archive(db).close()
+    src = tmp_path / "d.txt"
+    src.write_text(NATO, encoding="utf-8")
+    script = ("import sys\nfrom cablegram.cli import main\nsrc, db = sys.argv[1:3]\n"
+              "while True:\n"
+              "    sys.argv = ['cablegram', 'release', src, '--archive', db]\n"
+              "    try:\n        main()\n    except SystemExit:\n        pass\n")
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", script, str(src), db],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.0))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    archive = open_archive(db)
+    q = archive.db.query
+    refs = [r[0] for r in q("SELECT reference_id FROM msg_release ORDER BY released_at")]
+    assert len(refs) >= 8, len(refs)  # many releases, some killed half-way
+    serial = q("SELECT value FROM msg_counter WHERE series LIKE 'mrn:OSLO:%'")[0][0]
+    assert sorted(int(r[6:]) for r in refs) == list(range(1, serial + 1))  # no number lost
+    per_ref = dict(q("SELECT reference_id, COUNT(*) FROM msg_sent GROUP BY reference_id"))
+    queued = q("SELECT COUNT(*) FROM msg_queue")[0][0]
+    assert all(per_ref[r] == per_ref[refs[0]] for r in refs)  # every delivery of each
+    assert queued == sum(per_ref.values())  # and each one queued
+    for ref in refs:
+        archive.get(ref, Principal.archive_owner())  # and archived
+    mcns = [r[0] for r in q("SELECT mcn FROM msg_sent WHERE destination = 'AMEMBASSY PARIS' "
+                            "ORDER BY enqueued_at")]
+    assert mcns == [f"{n:04d}" for n in range(1, len(refs) + 1)]
+    archive.close()
