@@ -9,13 +9,13 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 
 CREATE TABLE IF NOT EXISTS cables (
+    -- Small columns first: SQLite keeps long values in overflow pages, and a
+    -- scan that reads only the columns before them never touches those pages.
     id              INTEGER PRIMARY KEY,          -- row id, assigned in ingest order
     reference_id    TEXT    NOT NULL,             -- canonical id (T2): 07OSLO525
     version         INTEGER NOT NULL,             -- 1, 2, ... per reference id
     current         INTEGER NOT NULL,             -- 1 on the newest version, else 0
     content_hash    TEXT    NOT NULL,             -- sha256 hex of raw
-    raw             TEXT    NOT NULL,             -- the text exactly as read
-    record          TEXT    NOT NULL,             -- JSON form without "raw"
     level           INTEGER NOT NULL,             -- 0 U, 1 SBU, 2 C, 3 S, 4 TS (C1)
     classification  TEXT    NOT NULL,             -- banner: SECRET//NOFORN (C2)
     caveats         TEXT    NOT NULL,             -- |NOFORN|SIPDIS| (delimited for matching)
@@ -26,13 +26,19 @@ CREATE TABLE IF NOT EXISTS cables (
     subject         TEXT,
     source_format   TEXT    NOT NULL,
     source_path     TEXT,
-    source_metadata TEXT    NOT NULL,             -- JSON object
     ingested_at     TEXT    NOT NULL,             -- ISO 8601 UTC
+    source_metadata TEXT    NOT NULL,             -- JSON object
+    raw             TEXT    NOT NULL,             -- the text exactly as read
+    record          TEXT    NOT NULL,             -- JSON form without "raw"
     UNIQUE (reference_id, content_hash),
     UNIQUE (reference_id, version)
 );
 CREATE INDEX IF NOT EXISTS cables_current ON cables (current, reference_id);
 CREATE INDEX IF NOT EXISTS cables_dtg ON cables (dtg);
+-- Covers the access filter and the stats/facet groupings, so counts over the
+-- visible current cables never read the long columns.
+CREATE INDEX IF NOT EXISTS cables_visible ON cables
+    (current, level, declassify_on, caveats, classification, year, origin);
 
 -- REF entries with a cable id (T7), one row per reference of each version.
 CREATE TABLE IF NOT EXISTS cable_refs (
