@@ -290,3 +290,13 @@ def test_h10_1970s_form_with_page_lines_and_distribution(strict: bool) -> None:
     # the page banner and PAGE 02 line are gone; paragraph 2 is whole
     assert c.paragraphs[1].text == "DEPARTMENT MAY WISH EMPHASIZE ACKNOWLEDGED PARTY AFFILIATIONS."
     assert c.signature == ("TASCA",)
+
+
+def test_t4_t5_tags_run_onto_the_eo_line() -> None:
+    c = parse_telegram("C O N F I D E N T I A L ZENDA 000585\n\nSIPDIS\n\n"
+                       "E.O. 12958: DECL: 10/29/2018 TAGS: MARR MASS NO\n\n"
+                       "Classified By: DCM X for reasons 1.4 b and d\n\n1. (C) Text.\n\nSMITH\n"
+                       ">----\n")
+    assert c.declassify_instruction == "DECL: 10/29/2018"
+    assert [t.code for t in c.tags] == ["MARR", "MASS", "NO"]
+    assert c.signature == ("SMITH",)

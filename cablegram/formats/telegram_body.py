@@ -109,6 +109,10 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
     """
     names: list[str] = []
     notes: list[str] = []
+    # Trailing lines without a letter (``>----`` left by a web page) are not text.
+    while p.parts and len(p.parts) > 1 and not any(ch.isalpha() for ch in p.parts[-1][1]):
+        notes.append(f"trailing line {p.parts[-1][1]!r} dropped")
+        p.parts.pop()
     while p.parts and len(names) < 2:
         sep, text, _line = p.parts[-1]
         s = text.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from cablegram.errors import RuleError
@@ -57,6 +58,7 @@ from cablegram.model import (
     TransmissionHeader,
 )
 
+T4_TAGS_INSIDE_RE = re.compile(r"\s+TAGS?\s*:\s*", re.IGNORECASE)
 _END_LINES = frozenset({"BT", "NNNN", "NNN", "#"})
 _FIELD_MODES = ("subject", "tags", "ref", "classified", "passing")
 
@@ -268,9 +270,15 @@ class TelegramReader:
             return True
         if c0 in "Ee" and (m := T4_EO_RE.match(s)):
             self.eo = m["eo"]
-            self.decl = " ".join(m["rest"].split()) or None
+            rest = m["rest"]
+            # A few cables run TAGS onto the E.O. line: ``DECL: 10/29/2018 TAGS: MARR``.
+            tags_at = T4_TAGS_INSIDE_RE.search(rest)
+            if tags_at is not None:
+                rest, tags = rest[:tags_at.start()], rest[tags_at.end():]
+                self.tags_text = [tags]
+            self.decl = " ".join(rest.split()) or None
             self.head_seen = True
-            self.mode = None
+            self.mode = "tags" if tags_at is not None else None
             self.kept.append(s)
             return True
         if c0 in "Tt" and u.startswith("TAG") and (m := T5_TAGS_RE.match(s)):
