@@ -20,8 +20,11 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("web") / "archive.db"
     cables = sample_cables()
     # a second version of 07NOWHERE101: one paragraph reworded
-    v2 = replace(cables[0], raw=cables[0].raw.replace("second round in June",
-                                                      "second round in July"))
+    first = cables[0]
+    v2 = replace(first, raw=first.raw.replace("second round in June", "second round in July"),
+                 paragraphs=(first.paragraphs[0],
+                             replace(first.paragraphs[1], text="The minister asked for a "
+                                     "second round in July.")))
     warned = replace(make_cable("06NOWHERE77", "A CABLE WITH A REPAIR", ["Text."],
                                 when=t(2006, 6, 6)),
                      warnings=(ParseWarning("T10", "page marker removed from paragraph 1", 14),))
@@ -99,6 +102,7 @@ def test_raw_text_is_plain_and_exact(public: TestClient) -> None:
 def test_versions_page_shows_the_difference(public: TestClient) -> None:
     html = public.get("/cables/07NOWHERE101/versions").text
     assert "Version 1 → 2" in html
+    assert "Fields changed: <code>paragraphs</code>." in html
     assert '<span class="d-del">-2. (U) The minister asked for a second round in June.</span>' \
         in html
     assert '<span class="d-add">+2. (U) The minister asked for a second round in July.</span>' \

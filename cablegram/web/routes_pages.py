@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from cablegram.access.principal import Principal
 from cablegram.archive.api import Archive, SearchResult, Sort
+from cablegram.archive.diff import changed_fields
 from cablegram.errors import NotFound, QueryError
 from cablegram.web import querytools as qt
 from cablegram.web import reads, views
@@ -153,6 +154,7 @@ def cable_versions(request: Request, ref_id: str, archive: ArchiveDep,
     diffs = []
     for old, new in itertools.pairwise(versions):
         diffs.append({"old": old.version, "new": new.version,
+                      "fields": changed_fields(old.cable, new.cable),
                       "lines": views.raw_diff(old.cable.raw, new.cable.raw,
                                               f"version {old.version}", f"version {new.version}")})
     current = versions[-1].cable
