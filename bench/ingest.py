@@ -21,8 +21,8 @@ from bench.timing import rate, ratio
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_size(n: int, seed: int, work: Path) -> dict[str, Any]:
-    csv_path, gen_s = synthetic_csv(n, seed)
+def run_size(n: int, seed: int, work: Path, cache: Path | None = None) -> dict[str, Any]:
+    csv_path, gen_s = synthetic_csv(n, seed) if cache is None else synthetic_csv(n, seed, cache)
     out: dict[str, Any] = {"cables": n, "input_bytes": csv_path.stat().st_size,
                            "generate_seconds": round(gen_s, 3) if gen_s is not None else None}
     db = work / f"archive-{n}.db"

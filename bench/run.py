@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", type=Path, default=None,
                     help="report (docs/benchmarks.md; smoke: bench/.cache/)")
     ap.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir)")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="where generated inputs are kept between runs (bench/.cache)")
     ap.add_argument("--skip", default="", help="comma-separated: parse,ingest,search,web,messaging")
     args = ap.parse_args(argv)
     if args.json is None:
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         if "ingest" not in skip:
             for n in sizes:
                 _log(f"ingest: {n:,} cables")
-                results["ingest"].append(ingest.run_size(n, args.seed, work))
+                results["ingest"].append(ingest.run_size(n, args.seed, work, args.cache))
                 save()
         ok = [i for i in results["ingest"] if "seconds" in i["ours"]]
         target = None

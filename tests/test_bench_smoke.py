@@ -21,7 +21,8 @@ def test_bench_smoke_writes_results_and_report(tmp_path: Path) -> None:
     out, md = tmp_path / "results.json", tmp_path / "benchmarks.md"
     proc = subprocess.run(
         [sys.executable, "-m", "bench.run", "--smoke", "--sizes", "120", "--json", str(out),
-         "--markdown", str(md), "--work", str(tmp_path / "work")],
+         "--markdown", str(md), "--work", str(tmp_path / "work"),
+         "--cache", str(tmp_path / "cache")],
         cwd=REPO, capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     r = json.loads(out.read_text())
