@@ -187,3 +187,19 @@ def test_empty_archive_says_how_to_fill_it(tmp_path: Path) -> None:
         assert client.get("/tags").status_code == 200
         assert client.get("/api/cables").json()["total"] == 0
     archive.close()
+
+
+def test_facet_cache_is_per_principal_and_expires(tmp_path: Path) -> None:
+    from cablegram.access.principal import Principal
+    from cablegram.archive import open_archive
+    from cablegram.web.facetcache import FacetCache
+
+    archive = open_archive(build_archive(tmp_path / "c.db"))
+    cache = FacetCache(ttl=60)
+    public, owner = Principal.public(), Principal.archive_owner()
+    assert cache.counts(archive, public).total == 4
+    assert cache.counts(archive, owner).total == 5  # its own entry, never the public's
+    archive.add(make_cable("01NOWHERE9", "LATE ARRIVAL", ["x"], when=t(2001, 1, 1)))
+    assert cache.counts(archive, public).total == 4  # within the TTL: the kept counts
+    assert FacetCache(ttl=0).counts(archive, public).total == 5  # expired: recomputed
+    archive.close()

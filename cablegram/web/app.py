@@ -27,6 +27,7 @@ from cablegram import __version__
 from cablegram.archive.api import Archive
 from cablegram.errors import ArchiveError, CablegramError, NotFound, QueryError
 from cablegram.web import text
+from cablegram.web.facetcache import FacetCache
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -177,6 +178,7 @@ def create_app(archive_url: str | None = None, *, archive: Archive | None = None
     app.state.archive = archive if archive is not None else _open(archive_url)
     app.state.open_access = open_access
     app.state.templates = make_templates()
+    app.state.facet_cache = FacetCache()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_error_handlers(app)

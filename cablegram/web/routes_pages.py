@@ -21,6 +21,7 @@ from cablegram.errors import NotFound, QueryError
 from cablegram.web import querytools as qt
 from cablegram.web import reads, views
 from cablegram.web.deps import get_archive, get_principal
+from cablegram.web.facetcache import FacetCache
 
 router = APIRouter()
 
@@ -45,6 +46,11 @@ def _templates(request: Request) -> Jinja2Templates:
 def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> Response:
     ctx.setdefault("q", "")
     return _templates(request).TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _facet_cache(request: Request) -> FacetCache:
+    cache: FacetCache = request.app.state.facet_cache
+    return cache
 
 
 def _sort(value: str, q: str) -> Sort:
@@ -82,8 +88,15 @@ def search_page(request: Request, archive: Archive, principal: Principal, q: str
     error = None
     result = SearchResult(total=0, results=[])
     try:
-        result = reads.search(request, archive, principal, q, view="web-search",
-                              limit=PAGE_SIZE, offset=offset, sort=eff_sort)
+        if q.strip():
+            result = reads.search(request, archive, principal, q, view="web-search",
+                                  limit=PAGE_SIZE, offset=offset, sort=eff_sort)
+        else:  # everything: live hits, counts from the short-lived cache
+            hits = reads.search(request, archive, principal, q, view="web-search",
+                                limit=PAGE_SIZE, offset=offset, sort=eff_sort, facets=False)
+            counts = _facet_cache(request).counts(archive, principal)
+            result = SearchResult(total=hits.total, results=hits.results,
+                                  facets=counts.facets, histogram=counts.histogram)
     except QueryError as exc:
         error = str(exc)
     ctx = {
@@ -172,7 +185,7 @@ def _browse(request: Request, archive: Archive, principal: Principal, kind: str)
     the TAGS vocabulary, uncounted. (A GROUP BY over the store was tried for
     origins: it scans every row's text and took 2.7 s at 30k cables.)
     """
-    result = archive.search("", principal, limit=0, facets=True)
+    result = _facet_cache(request).counts(archive, principal)
     items: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     if kind == "tags":
