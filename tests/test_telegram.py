@@ -300,3 +300,17 @@ def test_t4_t5_tags_run_onto_the_eo_line() -> None:
     assert c.declassify_instruction == "DECL: 10/29/2018"
     assert [t.code for t in c.tags] == ["MARR", "MASS", "NO"]
     assert c.signature == ("SMITH",)
+
+
+def test_t6_t7_t8_blocks_going_on_after_a_blank_line() -> None:
+    c = parse_telegram(
+        "C O N F I D E N T I A L ZENDA 001946\n\nE.O. 12958: DECL: 08/24/2019\nTAGS: PREL\n"
+        "SUBJECT: CASTLE HOLDS EMERGENCY\nSESSION AS\n\nDEBATE REACHES FEVER PITCH\n\n"
+        "REF: (A) ZENDA 2336 (B) SMITH 12/14/07\n\nE-MAIL TO THE COMMAND CENTER\n\n"
+        "Classified By: AMBASSADOR JOHN DOE FOR REASONS\n\n1.4 B, D\n\n1. (C) Text.\n")
+    assert c.subject == "CASTLE HOLDS EMERGENCY SESSION AS DEBATE REACHES FEVER PITCH"
+    assert [r.text for r in c.references] == ["ZENDA 2336",
+                                              "SMITH 12/14/07 E-MAIL TO THE COMMAND CENTER"]
+    assert c.references[1].id is None
+    assert c.classified_by is not None and c.classified_by.reasons == ("b", "d")
+    assert [p.number for p in c.paragraphs] == [1]

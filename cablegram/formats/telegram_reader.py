@@ -58,6 +58,8 @@ from cablegram.model import (
     TransmissionHeader,
 )
 
+# T8: the reasons of a classified-by block, on a line of their own after a blank.
+T8_REASONS_START_RE = re.compile(r"^(?:\(?1\.[45]\b|(?:for\s+)?reasons?\b)", re.IGNORECASE)
 T4_TAGS_INSIDE_RE = re.compile(r"\s+TAGS?\s*:\s*", re.IGNORECASE)
 _END_LINES = frozenset({"BT", "NNNN", "NNN", "#"})
 _FIELD_MODES = ("subject", "tags", "ref", "classified", "passing")
@@ -142,10 +144,11 @@ class TelegramReader:
             self.pending_blank = True
         else:
             self.addr_mode = None
-            if self.mode in ("subject", "classified", "passing", "tags"):
+            if self.mode in ("subject", "classified", "ref"):
+                # These blocks may go on after a blank line (see _head_line).
+                self.mode = self.mode + "-blank"
+            elif self.mode in ("passing", "tags"):
                 self.mode = None
-            elif self.mode == "ref":
-                self.mode = "ref-blank"
 
     # -- H1-H10 -------------------------------------------------------------------
     def _header_line(self, s: str, i: int) -> bool:
@@ -311,7 +314,8 @@ class TelegramReader:
             self.note("T10", f"page marker removed: {s!r}", i, repair=True)
             return True
         caps, rest = split_captions(s)
-        if caps and self.mode in (None, "passing", "ref-blank"):
+        if caps and self.mode in (None, "passing", "ref-blank", "subject-blank",
+                                  "classified-blank"):
             for cap in caps:
                 if cap in self.captions:
                     self.note("A2", f"caption {cap} repeated", i)
@@ -329,15 +333,19 @@ class TelegramReader:
                 self.kept.append(s)
                 return True
             self.mode = mode = None
-        if mode == "subject":
+        if mode == "subject" or (mode == "subject-blank" and self._head_field_ahead(i)):
             self.subject.append(s)
+            self.mode = "subject"
             self.kept.append(s)
             return True
-        if mode == "classified":
+        if mode == "classified" or (mode == "classified-blank"
+                                    and T8_REASONS_START_RE.match(s)):
             self.classified.append(s)
+            self.mode = "classified"
             self.kept.append(s)
             return True
-        if mode == "ref" or (mode == "ref-blank" and T7_LETTER_START_RE.match(s)):
+        if mode == "ref" or (mode == "ref-blank" and (T7_LETTER_START_RE.match(s)
+                                                      or self._head_field_ahead(i))):
             self.ref.append(s)
             self.mode = "ref"
             self.kept.append(s)
@@ -355,6 +363,20 @@ class TelegramReader:
         if T1_BARE_LEVEL_RE.match(s) or not self.h.started or self._first_line_ahead(i):
             self.note("T1", f"line before the classification line skipped: {s!r}", i)
             return True
+        return False
+
+    def _head_field_ahead(self, i: int) -> bool:
+        """A SUBJECT or REF block goes on after a blank line when a REF or
+        classified-by line (T7, T8) still follows, before any paragraph."""
+        for s in self.lines[i:i + 6]:
+            s = s.strip()
+            u = s[:10].upper()
+            if u.startswith("CLASSIFIED"):
+                return T8_CLASSIFIED_BY_RE.match(s) is not None
+            if u.startswith("REF"):
+                return T7_REF_RE.match(s) is not None
+            if s[:1].isdigit() or s[:1] == "¶":
+                return False
         return False
 
     def _first_line_ahead(self, i: int) -> bool:
