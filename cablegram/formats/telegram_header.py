@@ -44,7 +44,7 @@ H8_RI_START_RE = re.compile(r"^(?:[RQ][A-Z]{3,6}|ZEN)\s?/")
 # H10: the 1970s distribution block before the DTG line.
 H10_DISTRIBUTION_RE = re.compile(
     r"^(?:ACTION\s+[A-Z]|INFO\s+[A-Z]+-\d|ORIGIN\s+[A-Z]|DRAFTED BY|APPROVED BY|/\d+\s+[A-Z]$"
-    r"|-{5,}\s*\d*$|[A-Z]{2,6}-\d{2}(?:\s+[A-Z]{2,6}-\d{2})*$|\d{1,3}$)"
+    r"|-{5,}\s*\d*$|[A-Z]{1,6}-\d{2}(?:\s+[A-Z]{1,6}-\d{2})*(?:\s+/\d+\s?W)?$|\d{1,3}$)"
 )
 
 
