@@ -203,3 +203,10 @@ def test_facet_cache_is_per_principal_and_expires(tmp_path: Path) -> None:
     assert cache.counts(archive, public).total == 4  # within the TTL: the kept counts
     assert FacetCache(ttl=0).counts(archive, public).total == 5  # expired: recomputed
     archive.close()
+
+
+def test_csv_export_defuses_formulas() -> None:
+    from cablegram.web.routes_api import csv_row
+
+    row = csv_row(make_cable("01NOWHERE2", "=HYPERLINK(\"x\")", ["y"], when=t(2001, 1, 2)))
+    assert row[7] == "'=HYPERLINK(\"x\")"

@@ -133,14 +133,23 @@ def _jsonl_lines(cables: Iterator[Cable]) -> Iterator[bytes]:
         yield (json.dumps(to_json(cable), ensure_ascii=False) + "\n").encode()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP
+# "CSV injection"); cable text is untrusted, so such a cell gets a leading "'".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_row(cable: Cable) -> list[str]:
-    return [
+    return [_cell(v) for v in (
         str(cable.reference_id or ""), cable.dtg.isoformat() if cable.dtg else "",
         cable.origin or "", cable.classification.level.label,
         " ".join(cable.classification.caveats), cable.precedence.word,
         " ".join(t.code for t in cable.tags), cable.subject or "",
         " ".join(str(r.id) for r in cable.references if r.id), cable.signer or "",
-    ]
+    )]
 
 
 def _csv_lines(cables: Iterator[Cable]) -> Iterator[bytes]:
