@@ -210,3 +210,9 @@ def test_csv_export_defuses_formulas() -> None:
 
     row = csv_row(make_cable("01NOWHERE2", "=HYPERLINK(\"x\")", ["y"], when=t(2001, 1, 2)))
     assert row[7] == "'=HYPERLINK(\"x\")"
+
+
+def test_overlong_query_is_a_message(public: TestClient) -> None:
+    r = public.get("/search", params={"q": "herring " * 400})
+    assert r.status_code == 200 and "the most is 2,000" in r.text
+    assert public.get("/api/cables", params={"q": "x" * 2001}).status_code == 422

@@ -26,6 +26,7 @@ from cablegram.web.facetcache import FacetCache
 router = APIRouter()
 
 PAGE_SIZE = 20
+MAX_QUERY = 2000  # as the API's q parameter
 MAX_OFFSET = 10_000  # deep paging is what the export is for
 SORTS: dict[str, str] = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
 FACETS_SHOWN = 12
@@ -88,6 +89,8 @@ def search_page(request: Request, archive: Archive, principal: Principal, q: str
     error = None
     result = SearchResult(total=0, results=[])
     try:
+        if len(q) > MAX_QUERY:
+            raise QueryError(f"the query is {len(q):,} characters long; the most is {MAX_QUERY:,}")
         if q.strip():
             result = reads.search(request, archive, principal, q, view="web-search",
                                   limit=PAGE_SIZE, offset=offset, sort=eff_sort)
