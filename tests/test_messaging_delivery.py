@@ -82,15 +82,29 @@ def test_inbox_ack_and_alerts(env) -> None:  # type: ignore[no-untyped-def]
     ref = r.reference_id
     later = datetime.now(UTC) + timedelta(minutes=31)
     alerts = ib.alerts(archive.db, later)
-    assert [(a.reference_id, a.destination, a.state) for a in alerts] == [
-        (ref, "SECSTATE WASHDC", "queued")]
+    assert [(a.destination, a.precedence, a.state) for a in alerts] == [
+        ("SECSTATE WASHDC", Precedence.NIACT_IMMEDIATE, "queued"),
+        ("AMEMBASSY CANBERRA", Precedence.IMMEDIATE, "queued")]  # PRIORITY SECDEF: 3 hours
     assert ib.alerts(archive.db, datetime.now(UTC) + timedelta(minutes=5)) == []  # within 30
     relay_once(archive.db, transport)
-    assert ib.alerts(archive.db, later)[0].state == "unacknowledged"
+    assert [(a.reference_id, a.destination, a.state) for a in ib.alerts(archive.db, later)] == [
+        (ref, "SECSTATE WASHDC", "unacknowledged")]  # P4: delivered, not acknowledged
     assert ib.ack(archive.db, "SECSTATE WASHDC", ref) == 1
     assert ib.alerts(archive.db, later) == []
     with pytest.raises(NotFound):
         ib.ack(archive.db, "AMEMBASSY TOKYO", ref)
+
+
+def test_undelivered_routine_alerts_after_its_objective(env) -> None:  # type: ignore
+    archive, transport = env
+    _send(env, SIMPLE.replace(" IMMEDIATE", "").replace(" PRIORITY", ""))
+    hours = datetime.now(UTC) + timedelta(hours=5)
+    assert ib.alerts(archive.db, hours) == []  # P2: ROUTINE within 6 hours
+    late = ib.alerts(archive.db, hours + timedelta(hours=2))
+    assert {(a.precedence, a.state) for a in late} == {(Precedence.ROUTINE, "queued")}
+    assert len(late) == 3
+    relay_once(archive.db, transport)
+    assert ib.alerts(archive.db, hours + timedelta(hours=2)) == []  # delivered: no ack needed
 
 
 def test_gap_detected_and_filled_by_retransmission(env) -> None:  # type: ignore

@@ -105,18 +105,23 @@ class Alert:
 
 
 def alerts(db: Db, now: datetime | None = None) -> list[Alert]:
-    """FLASH and NIACT deliveries not acknowledged within their objective (P2, P4):
-    FLASH 10 minutes, NIACT IMMEDIATE 30 minutes, from release."""
+    """Deliveries behind their speed-of-service objective, from release (P2, P4):
+
+    - FLASH and NIACT IMMEDIATE not acknowledged within 10 and 30 minutes
+      (state ``queued`` or ``unacknowledged``);
+    - any other delivery still queued beyond its objective (IMMEDIATE 30
+      minutes, PRIORITY 3 hours, ROUTINE 6 hours; state ``queued``).
+    """
     now = now or datetime.now(UTC)
     rows = db.query(
         "SELECT s.delivery_id, s.reference_id, s.destination, s.precedence, s.enqueued_at, "
         "d.delivered_at FROM msg_sent s LEFT JOIN msg_delivery d ON d.delivery_id = s.delivery_id "
-        "WHERE s.precedence >= ? AND d.acked_at IS NULL ORDER BY s.precedence DESC, s.enqueued_at",
-        (int(Precedence.NIACT_IMMEDIATE),))
+        "WHERE d.delivery_id IS NULL OR (s.precedence >= ? AND d.acked_at IS NULL) "
+        "ORDER BY s.precedence DESC, s.enqueued_at", (int(Precedence.NIACT_IMMEDIATE),))
     out = []
     for did, ref, dest, prec, enq, delivered in rows:
         p = Precedence(int(prec))
-        if not p.needs_ack:
+        if delivered and not p.needs_ack:
             continue
         age = (now - _parse_iso(enq)).total_seconds()
         if age > p.objective.total_seconds():
