@@ -240,3 +240,23 @@ def test_problem_format_names_file_line_and_rule(directory: Directory) -> None:
     report = validate(read_draft(draft(**{"TAGS: MOPS PREL NATO NO": "TAGS: NO"}), "x.txt"),
                       directory, TODAY)
     assert "x.txt:13: error: " in report.lines()[0] and "[rule M14]" in report.lines()[0]
+
+
+def test_the_codec_reads_a_draft_too() -> None:
+    """A draft is telegram text without the numbers release assigns: the codec reads
+    its addressees, TAGS, subject, paragraphs and signature."""
+    telegram = pytest.importorskip("cablegram.formats.telegram")
+    c = telegram.parse_telegram(DRAFT)
+    assert c.originator_name == "AMEMBASSY OSLO"
+    assert [(a.name, a.precedence) for a in c.to] == [("SECSTATE WASHDC", Precedence.IMMEDIATE)]
+    assert [a.name for a in c.xmt] == ["AMEMBASSY LONDON"]
+    assert [t.code for t in c.tags] == list(read_draft(DRAFT).tags)
+    assert c.subject == read_draft(DRAFT).subject
+    assert [(p.number, p.marking) for p in c.paragraphs] == [(1, "C"), (2, "U"), (3, "C")]
+    assert c.signature == ("EXAMPLE",)
+
+
+def test_addressee_by_routing_indicator_alone(directory: Directory) -> None:
+    text = draft(**{"TO SECSTATE WASHDC IMMEDIATE": "TO RUEHC IMMEDIATE"})
+    assert errors(text, directory) == []
+    assert directory.lookup(read_draft(text).to[0].pla).pla == "SECSTATE WASHDC"  # type: ignore
