@@ -314,3 +314,11 @@ def test_t6_t7_t8_blocks_going_on_after_a_blank_line() -> None:
     assert c.references[1].id is None
     assert c.classified_by is not None and c.classified_by.reasons == ("b", "d")
     assert [p.number for p in c.paragraphs] == [1]
+
+
+def test_t9_a_number_inside_a_sentence_is_not_a_paragraph() -> None:
+    # WikiLeaks put ¶ before "24." when a date wrapped onto a new line (A3).
+    c = parse_telegram("C O N F I D E N T I A L ZENDA 000001\n\nE.O. 12958: DECL: 01/01/2020\n\n"
+                       "1. (C) One.\n\n2. (C) We met on July\n¶24.  He agreed.\n\n3. (U) Three.\n")
+    assert [p.number for p in c.paragraphs] == [1, 2, 3]
+    assert c.paragraphs[1].text == "We met on July 24. He agreed."

@@ -415,7 +415,7 @@ class TelegramReader:
         if c0.isdigit() and (m := T9_PARAGRAPH_RE.match(s)):
             num = int(m["num"])
             last = self.last_number
-            if last is None or num > last:
+            if last is None or num == last + 1 or (num > last and not self._mid_sentence()):
                 if last is not None and num != last + 1:
                     self.note("T9", f"paragraph {num} follows paragraph {last}", i)
                 mark = portion_mark(m["mark"])
@@ -462,6 +462,13 @@ class TelegramReader:
         self.head_seen = False
         self.body_started = False
         self.pending_blank = False
+
+    def _mid_sentence(self) -> bool:
+        """Does the text so far stop inside a sentence? Then a number at the start of
+        the next line (``July\n24.``, ``¶24.`` after WikiLeaks' marking) is not a paragraph."""
+        if self.pending_blank or not self.paras or not self.paras[-1].parts:
+            return False
+        return self.paras[-1].parts[-1][1][-1:] not in ".:;!?\")"
 
     def _unnumbered_only(self) -> bool:
         return all(p.number is None for p in self.paras)
