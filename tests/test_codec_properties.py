@@ -58,7 +58,7 @@ def test_parse_wikileaks_html_never_raises_on_page_like_bytes(lines: list[str]) 
     parse_wikileaks_html(page.encode())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cables())
 def test_render_then_parse_gives_the_same_record(cable: Cable) -> None:
     text = render_telegram(cable)
