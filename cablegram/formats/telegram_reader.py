@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from cablegram.errors import RuleError
 from cablegram.formats.clean import is_archive_note, is_page_marker, strip_pilcrow
@@ -52,6 +53,7 @@ from cablegram.model import (
     Level,
     Paragraph,
     ParseWarning,
+    PortionMark,
     Precedence,
     ReferenceId,
     Source,
@@ -600,9 +602,11 @@ class TelegramReader:
         The record keeps the level its first line states (the archive tables do
         the same); a paragraph marked above it is reported.
         """
+        if cl.level is Level.TOP_SECRET:
+            return
         for p in paragraphs:
-            pm = p.portion
-            if pm is not None and pm.level > cl.level and pm.level >= Level.CONFIDENTIAL:
+            level = _portion_level(p.marking) if p.marking else None
+            if level is not None and level > cl.level and level >= Level.CONFIDENTIAL:
                 self.note("C1", f"paragraph {p.number} is marked ({p.marking}), above the "
                           f"{cl.level.label} classification line", None)
                 return
@@ -636,6 +640,15 @@ class TelegramReader:
         if signature:
             parts.append("\n".join(signature))
         return "\n\n".join(parts) + "\n"
+
+
+@lru_cache(maxsize=256)
+def _portion_level(marking: str) -> Level | None:
+    """The level of a portion mark as written (T9); markings repeat, so cached."""
+    try:
+        return PortionMark.parse(marking).level
+    except ValueError:
+        return None
 
 
 _LEVEL_BY_WARNING = {
