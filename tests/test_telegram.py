@@ -322,3 +322,12 @@ def test_t9_a_number_inside_a_sentence_is_not_a_paragraph() -> None:
                        "1. (C) One.\n\n2. (C) We met on July\n¶24.  He agreed.\n\n3. (U) Three.\n")
     assert [p.number for p in c.paragraphs] == [1, 2, 3]
     assert c.paragraphs[1].text == "We met on July 24. He agreed."
+
+
+def test_t8_classified_by_with_a_portion_mark() -> None:
+    c = parse_telegram("C O N F I D E N T I A L ZENDA 000001\n\nE.O. 12958: DECL: 01/01/2020\n"
+                       "TAGS: PREL\nSUBJECT: X\n\n(U) Classified by Ambassador Eric Doe; "
+                       "reasons: 1.5 (b,d).\n\n1. (C) Hi.\n")
+    assert c.classified_by is not None
+    assert (c.classified_by.name, c.classified_by.authority) == ("Eric Doe", "1.5")
+    assert [p.number for p in c.paragraphs] == [1]

@@ -62,6 +62,7 @@ from cablegram.model import (
 
 # T8: the reasons of a classified-by block, on a line of their own after a blank.
 T8_REASONS_START_RE = re.compile(r"^(?:\(?1\.[45]\b|(?:for\s+)?reasons?\b)", re.IGNORECASE)
+T8_MARKED_RE = re.compile(r"^\((?:U|SBU|C|S)\)\s+(?=classified\s+by\b)", re.IGNORECASE)
 T4_TAGS_INSIDE_RE = re.compile(r"\s+TAGS?\s*:\s*", re.IGNORECASE)
 _END_LINES = frozenset({"BT", "NNNN", "NNN", "#"})
 _FIELD_MODES = ("subject", "tags", "ref", "classified", "passing")
@@ -261,6 +262,8 @@ class TelegramReader:
 
     # -- T1-T8 ----------------------------------------------------------------------
     def _head_line(self, s: str, i: int) -> bool:
+        if s[0] == "(" and (m := T8_MARKED_RE.match(s)):
+            s = s[m.end():]  # ``(U) Classified by ...``: the block carries a portion mark
         c0 = s[0]
         u = s.upper()
         if c0.isdigit() and T9_PARAGRAPH_RE.match(s) and (self.first or self.head_seen):
