@@ -243,11 +243,11 @@ FieldHandler = Callable[[str, bool, bool, int], "Node | None"]
 
 _FIELD_NAME_RE = re.compile(r"^(?P<name>[A-Za-z_]+):(?P<value>.*)$", re.DOTALL)
 # A bare word that is a canonical reference id (T2): 07OSLO525, 09STATE119085.
-_REFID_WORD_RE = re.compile(r"^\d{2}[A-Z]+\d+$")
+_REFID_WORD_RE = re.compile(r"^\d{2}[A-Z]+\d+$", re.ASCII)
 # An origin and serial without a year (T7: "SECSTATE 64981"): no year, no id.
 _NO_YEAR_REF_RE = re.compile(r"^[A-Z][A-Z .'-]*\s*\d+$")
 # from:/to:/date: periods: 2007, 2007-05, 2007-05-18.
-_PERIOD_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
+_PERIOD_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$", re.ASCII)
 # class: values: an optional comparison, a level, optional //controls (C2).
 _CLASS_RE = re.compile(r"^(?P<op>>=|<=|=>|=<|>|<|=)?\s*(?P<rest>.*)$", re.DOTALL)
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # "to:5689" is a typo (or an MCN), not a year
