@@ -320,14 +320,20 @@ def check_web_paths(w: World, c: Any, p: Principal, headers: dict[str, str]) -> 
     assert exp.status_code == 200
     w.assert_clean(p, exp.text, "/api/export")
     assert len([x for x in exp.text.splitlines() if x.strip()]) == len(vis)
-    page = c.get("/search", params={"q": COMMON}, headers=headers)
-    w.assert_clean(p, page.text, "/search")
+    for path in ("/search?q=" + COMMON, "/", "/tags", "/origins", "/months", "/tags/PREL",
+                 "/origins/OSLO", "/months/2007-05"):
+        page = c.get(path, headers=headers)
+        w.assert_clean(p, page.text, path)
     missing_api = c.get(f"/api/cables/{MISSING}", headers=headers)
     missing_page = c.get(f"/cables/{MISSING}", headers=headers)
     for rid in w.by_id:
         for path, missing in ((f"/api/cables/{rid}", missing_api),
                               (f"/cables/{rid}", missing_page),
-                              (f"/api/cables/{rid}/refs", None)):
+                              (f"/api/cables/{rid}/refs", None),
+                              (f"/api/cables/{rid}/versions", None),
+                              (f"/api/cables/{rid}/telegram", None),
+                              (f"/cables/{rid}/raw", None),
+                              (f"/cables/{rid}/versions", None)):
             r = c.get(path, headers=headers)
             w.assert_clean(p, r.text, path)
             if rid in vis:
@@ -336,6 +342,20 @@ def check_web_paths(w: World, c: Any, p: Principal, headers: dict[str, str]) -> 
                 assert r.status_code == 404, path
                 if missing is not None:
                     assert r.text.replace(rid, MISSING) == missing.text, path
+
+
+def check_web_portion(w: World, c: Any, p: Principal, headers: dict[str, str]) -> None:
+    """Under the portion policy a page shows released portions only."""
+    for rid, (i, cable) in w.by_id.items():
+        released = redact(cable, p, "portion")
+        for path in (f"/api/cables/{rid}", f"/cables/{rid}", f"/cables/{rid}/raw",
+                     f"/api/cables/{rid}/telegram"):
+            r = c.get(path, headers=headers)
+            assert r.status_code == (404 if released is None else 200), f"{path} for {p}"
+            hidden = markers(cable, i) if released is None else [
+                m for m in markers(cable, i) if m not in repr(released)]
+            for m in hidden:
+                assert m not in r.text, f"{path}: withheld {m} shown to {p}"
 
 
 @settings(max_examples=max(EXAMPLES // 2, 1), deadline=None, derandomize=not RANDOM,
@@ -353,5 +373,11 @@ def test_web_read_paths_leak_nothing(corpus: list[Cable], people: list[Principal
                     token = create_token(w.archive, name)
                     check_web_paths(w, c, dataclasses.replace(p, name=name),
                                     {"Authorization": f"Bearer {token}"})
+                set_policy(w.archive.db, "portion")
+                check_web_portion(w, c, Principal.public(), {})
+                for n, p in enumerate(people):
+                    token = create_token(w.archive, f"user{n}")
+                    check_web_portion(w, c, dataclasses.replace(p, name=f"user{n}"),
+                                      {"Authorization": f"Bearer {token}"})
         finally:
             w.archive.close()
