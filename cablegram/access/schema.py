@@ -69,9 +69,16 @@ def ensure_schema(db: Db) -> None:
     """Create the access tables if they are missing (once per handle where it can tell)."""
     if getattr(db, _READY, False):
         return
-    with db.transaction():
-        for sql in TABLES:
-            db.execute(sql)
+    try:
+        with db.transaction():
+            for sql in TABLES:
+                db.execute(sql)
+    except Exception:
+        # PostgreSQL: two connections creating the same table at once can fail
+        # with a unique violation although IF NOT EXISTS; if the tables are there
+        # now, the other connection won (if not, this query raises, chained).
+        for table in ("access_users", "access_sessions", "audit_log", "meta"):
+            db.query(f"SELECT 1 FROM {table} WHERE 1 = 0")
     # Remember on the handle itself; a slotted handle just repeats the cheap DDL.
     with contextlib.suppress(AttributeError):
         setattr(db, _READY, True)

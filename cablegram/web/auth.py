@@ -172,6 +172,8 @@ def create_session(db: Db, name: str, ttl: timedelta) -> tuple[str, str]:
     """A new session for ``name``: (session id, CSRF token). Only the id's hash is stored."""
     sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = datetime.now(UTC)
+    # Expired sessions are swept here, so the table stays as small as the live set.
+    db.execute("DELETE FROM access_sessions WHERE expires_at < ?", (_iso(now),))
     db.execute("INSERT INTO access_sessions (id_hash, name, csrf, created_at, expires_at) "
                "VALUES (?, ?, ?, ?, ?)", (_sid_hash(sid), name, csrf, _iso(now), _iso(now + ttl)))
     return sid, csrf
