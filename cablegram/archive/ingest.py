@@ -41,14 +41,25 @@ _MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz")
 _TICK = 25  # items between progress updates
 
 
-def read_items(paths: Iterable[str]) -> Iterator[Any]:
-    """The readers' stream over ``paths`` (files, directories, ``-``, containers)."""
+def read_items(paths: Iterable[str], workers: int | None = None) -> Iterator[Any]:
+    """The readers' stream over ``paths`` (files, directories, ``-``, containers).
+
+    With many one-cable files and more than one CPU, files are parsed in worker
+    processes (:mod:`cablegram.archive.parallel`); the stream is the same, in
+    the same order, either way.
+    """
     try:
         from cablegram.formats import read_paths
     except ImportError as exc:
         raise ArchiveError("no cable readers are available (cablegram.formats.read_paths "
                            "is missing); cannot ingest files") from exc
-    return iter(read_paths(list(paths)))
+    paths = list(paths)
+    from cablegram.archive.parallel import parallel_items, plan
+
+    files, n = plan(paths, workers)
+    if files is not None and n > 1:
+        return parallel_items(files, n)
+    return iter(read_paths(paths))
 
 
 def to_storable(item: Any) -> Cable | Rejected:
@@ -119,10 +130,13 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *,
 
 
 def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = False,
-                 batch: int = BATCH) -> IngestSummary:
-    """Read ``paths`` and store every cable; show a progress bar on a terminal."""
+                 batch: int = BATCH, workers: int | None = None) -> IngestSummary:
+    """Read ``paths`` and store every cable; show a progress bar on a terminal.
+
+    ``workers``: reader processes (None: automatic, see ``parallel.plan``).
+    """
     paths = list(paths)
-    items = read_items(paths)
+    items = read_items(paths, workers)
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
         return ingest_items(store, items, batch=batch)

@@ -1,0 +1,108 @@
+"""Parse one-cable files in worker processes while the main process stores.
+
+Parsing is most of the cost of an ingest, and it is pure: a worker reads a
+file with ``cablegram.formats.read_paths`` and sends back its records. The
+main process consumes the results *in file order* (``Pool.imap``), so the
+stream, and therefore the archive (versions follow ingest order), is exactly
+what a sequential read gives. Large files (a cables.csv, containers) are
+streamed by the main process itself, never loaded whole into a worker.
+
+Results are fetched a window of files at a time, which bounds the memory of
+parsed-but-not-stored cables whatever the speed of the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+# Files at least this large, or named like a multi-cable input, are streamed
+# by the main process (a cables.csv of 1.7 GB must not be read whole).
+INLINE_BYTES = 4 * 1024 * 1024
+INLINE_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".jsonl", ".json")
+MIN_FILES = 400  # below this, starting workers costs more than it saves
+WINDOW = 1024  # files in flight at most
+ENV_WORKERS = "CABLEGRAM_INGEST_WORKERS"
+
+
+def _inline(path: str) -> bool:
+    if path.lower().endswith(INLINE_SUFFIXES):
+        return True
+    try:
+        return os.path.getsize(path) >= INLINE_BYTES
+    except OSError:
+        return True  # let the main process report it
+
+
+def plan(paths: list[str], workers: int | None) -> tuple[list[str] | None, int]:
+    """The files in read order and the worker count; (None, 1) for a sequential read.
+
+    ``workers=None`` decides by itself (``$CABLEGRAM_INGEST_WORKERS``, else the
+    CPU count, and only for at least MIN_FILES one-cable files); a number given
+    is used whenever there is a one-cable file to parse.
+    """
+    explicit = workers is not None
+    if workers is None:
+        env = os.environ.get(ENV_WORKERS)
+        workers = int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+    if workers <= 1 or "-" in paths:
+        return None, 1
+    try:
+        from cablegram.formats import _walk  # the readers' own order of a directory's files
+    except ImportError:
+        return None, 1
+    files: list[str] = []
+    for p in paths:
+        files.extend(_walk(p) if os.path.isdir(p) else [p])
+    small = sum(1 for f in files[: MIN_FILES * 2] if not _inline(f))
+    if small == 0 or (not explicit and small < MIN_FILES):
+        return None, 1
+    return files, workers
+
+
+def _quiet() -> None:
+    """A worker's own errors travel back to the parent with its results; what it
+    could still print after the parent died (a broken pipe) is noise."""
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+
+
+def _read_file(path: str) -> list[Any] | None:
+    """In a worker: every record of one file, or None to leave it to the main process."""
+    if _inline(path):
+        return None
+    from cablegram.formats import read_paths
+
+    return list(read_paths([path]))
+
+
+def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
+    """Records of ``files`` in order, parsed by ``workers`` processes."""
+    from cablegram.formats import read_paths
+
+    # spawn, not fork: the parent may run threads (the progress bar's refresher).
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_quiet) as pool:
+        it = iter(files)
+        pending: deque[tuple[list[str], Iterator[list[Any] | None]]] = deque()
+
+        def submit() -> None:
+            window = list(islice(it, WINDOW))
+            if window:
+                pending.append((window, pool.imap(_read_file, window, chunksize=16)))
+
+        # two windows in flight: workers parse the next while this one is stored
+        submit()
+        submit()
+        while pending:
+            window, results = pending.popleft()
+            for path, records in zip(window, results, strict=True):
+                if records is None:
+                    yield from read_paths([path])
+                else:
+                    yield from records
+            submit()
