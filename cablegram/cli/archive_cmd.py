@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cablegram.access import audited
 from cablegram.archive.diff import diff_versions
 from cablegram.archive.export import EXPORT_FORMATS, export_to
 from cablegram.archive.refs import refs_as_dict
@@ -39,7 +40,8 @@ def _out(text: str) -> None:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, allow_dash=True))
 @archive_option
 @json_option
 @click.option("--progress/--no-progress", default=True,
@@ -64,7 +66,7 @@ def ingest(paths: tuple[str, ...], archive_url: str | None, as_json: bool,
 @json_option
 def quarantine(archive_url: str | None, as_json: bool) -> None:
     """List input that could not be stored as a cable, with the reason (archive owner only)."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         entries = archive.quarantine()
     if as_json:
         _echo_json([{"source": e.source, "position": e.position, "reason": e.reason,
@@ -128,9 +130,11 @@ def _plain(c: Cable) -> str:
 def show(reference_id: str, fmt: str, version: int | None, archive_url: str | None,
          as_name: str | None) -> None:
     """Show one cable (telegram: the stored text when it was read as telegram text)."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         who = principal_for(archive, as_name)
-        stored = archive.get(reference_id, who, version=version)
+        # audited: the read (or its denial) goes to the audit trail, policy applied
+        stored = audited.get(archive, reference_id, who, view="cli-show",
+                             version=version)
     _out(_render(stored.cable, fmt))
 
 
@@ -144,7 +148,7 @@ def show(reference_id: str, fmt: str, version: int | None, archive_url: str | No
 def diff(reference_id: str, v_from: int | None, v_to: int | None, archive_url: str | None,
          as_name: str | None) -> None:
     """Show what changed between two versions of a cable."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         who = principal_for(archive, as_name)
         versions = {sv.version: sv for sv in archive.versions(reference_id, who)}
     newest = max(versions)
@@ -169,7 +173,7 @@ def diff(reference_id: str, v_from: int | None, v_to: int | None, archive_url: s
 def refs(reference_id: str, archive_url: str | None, as_name: str | None,
          as_json: bool) -> None:
     """The cables REFERENCE_ID cites (T7) and the cables that cite it."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         who = principal_for(archive, as_name)
         graph = archive.refs(reference_id, who)
     if as_json:
@@ -196,9 +200,10 @@ def refs(reference_id: str, archive_url: str | None, as_name: str | None,
 def export(query: str, fmt: str, output: str, archive_url: str | None,
            as_name: str | None) -> None:
     """Export the cables matching QUERY (empty: every cable) as csv, jsonl or parquet."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         who = principal_for(archive, as_name)
-        n = export_to(archive.export(query, who), fmt, output, sys.stdout)
+        n = export_to(audited.export(archive, query, who, view="cli-export"), fmt,
+                      output, sys.stdout)
     if output != "-":
         click.echo(f"exported {n} cables to {output}", err=True)
 
@@ -209,7 +214,7 @@ def export(query: str, fmt: str, output: str, archive_url: str | None,
 @json_option
 def stats(archive_url: str | None, as_name: str | None, as_json: bool) -> None:
     """Counts of cables, versions, quarantined input, by classification and year."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         who = principal_for(archive, as_name)
         figures = archive.stats(who)
     if as_json:
@@ -230,7 +235,7 @@ def stats(archive_url: str | None, as_name: str | None, as_json: bool) -> None:
 @archive_option
 def reindex(archive_url: str | None) -> None:
     """Rebuild the search index from the store."""
-    with open_for(archive_url) as archive:
+    with open_for(archive_url, create=False) as archive:
         n = archive.reindex()
     click.echo(f"indexed {n} cables")
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cablegram.archive.api import SearchResult
+from cablegram.access import audited
+from cablegram.archive.api import SearchResult, Sort
 from cablegram.cli.options import (
     archive_option,
     as_option,
@@ -90,8 +91,9 @@ def search(query: str, as_json: bool, limit: int, offset: int, sort: str,
     See docs/query-language.md."""
     with open_for(archive_url) as archive:
         who = principal_for(archive, as_name)
-        result: SearchResult = archive.search(query, who, limit=limit, offset=offset,
-                                              sort=sort)
+        result: SearchResult = audited.search(archive, query, who, view="cli-search",
+                                              limit=limit, offset=offset,
+                                              sort=cast(Sort, sort))  # a click.Choice
     if as_json:
         data: dict[str, Any] = result.as_dict()
         click.echo(json.dumps(data, ensure_ascii=False))
