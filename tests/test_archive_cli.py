@@ -167,9 +167,19 @@ def test_stats_and_reindex(archive: tuple[str, Path]) -> None:
 
 
 def test_bad_archive_path_is_a_clear_error(tmp_path: Path) -> None:
-    r = run("stats", "--archive", str(tmp_path / "missing" / "a.db"))
+    typo = tmp_path / "typo.db"
+    r = run("stats", "--archive", str(typo))
     assert r.returncode == 74
-    assert "does not exist" in r.stderr and "Traceback" not in r.stderr
+    assert "no archive at" in r.stderr and "Traceback" not in r.stderr
+    assert not typo.exists()  # a read command never creates an archive
+    r = run("ingest", str(tmp_path / "in.jsonl"), "--archive", str(tmp_path / "no" / "a.db"))
+    assert r.returncode == 2 and "does not exist" in r.stderr  # the input is checked first
+    (tmp_path / "in.jsonl").write_text("", encoding="utf-8")
+    r = run("ingest", str(tmp_path / "in.jsonl"), "--archive", str(tmp_path / "no" / "a.db"))
+    assert r.returncode == 74 and "does not exist" in r.stderr
+    (tmp_path / "junk.db").write_text("not a database\n", encoding="utf-8")
+    r = run("stats", "--archive", str(tmp_path / "junk.db"))
+    assert r.returncode == 74 and "not a database" in r.stderr
 
 
 def test_terminal_output_neutralises_control_characters() -> None:

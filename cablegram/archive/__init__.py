@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from cablegram.archive.facade import SqlArchive
+from cablegram.errors import ArchiveError
 
 DEFAULT_ARCHIVE = "./cablegram.db"
 SQLITE_PREFIX = "sqlite:///"
@@ -23,8 +24,10 @@ def archive_url(url: str | None = None) -> str:
     return url or os.environ.get("CABLEGRAM_ARCHIVE") or DEFAULT_ARCHIVE
 
 
-def open_archive(url: str | None = None) -> SqlArchive:
-    """Open (creating if needed) the archive at ``url``."""
+def open_archive(url: str | None = None, *, create: bool = True) -> SqlArchive:
+    """Open the archive at ``url``, creating it if needed (``create=False``: a
+    SQLite file that does not exist is an error, so a mistyped path is not
+    silently answered by a new, empty archive)."""
     url = archive_url(url)
     if url.startswith(POSTGRES_PREFIXES):
         from cablegram.archive.postgres import open_postgres_store
@@ -34,6 +37,9 @@ def open_archive(url: str | None = None) -> SqlArchive:
     from cablegram.archive.sqlite import open_sqlite_store
 
     path = url[len(SQLITE_PREFIX):] if url.startswith(SQLITE_PREFIX) else url
+    if not create and not os.path.exists(path):
+        raise ArchiveError(f"no archive at {path}: ingest cables first "
+                           f"(cablegram ingest PATH --archive {url})")
     return SqlArchive(url, open_sqlite_store(path))
 
 

@@ -29,11 +29,12 @@ json_option: Callable[[F], F] = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-def open_for(url: str | None) -> Any:
-    """The archive at ``url`` (the command's ``--archive``)."""
+def open_for(url: str | None, *, create: bool = True) -> Any:
+    """The archive at ``url`` (the command's ``--archive``). Read-only commands
+    pass ``create=False``, so a mistyped path is an error, not a new archive."""
     from cablegram.archive import open_archive
 
-    return open_archive(url)
+    return open_archive(url, create=create)
 
 
 def principal_for(archive: Any, name: str | None) -> Principal:
