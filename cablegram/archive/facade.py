@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import IngestSummary, QuarantineEntry, Refs, SearchResult, Sort
+from cablegram.archive.api import Db, IngestSummary, QuarantineEntry, Refs, SearchResult, Sort
 from cablegram.archive.api import StoredCable as StoredCable
 from cablegram.archive.db import PostgresDb, SqliteDb, _redact
 from cablegram.archive.ingest import ingest_paths
@@ -49,7 +49,7 @@ class SqlArchive:
     def __init__(self, url: str, store: SqlStore, index_dir: Path | None = None) -> None:
         self.url = url
         self.store = store
-        self.db = store.db
+        self.db: Db = store.db  # typed as the protocol: an Archive's db is a Db
         self.index_dir = index_dir or default_index_dir(url, store.db)
         self._index: Any = None
         self._index_lock = threading.Lock()

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cablegram.archive.api import RefLink, Refs
-from cablegram.archive.db import PostgresDb, SqliteDb
+from cablegram.archive.api import Db, RefLink, Refs
 from cablegram.model import Cable
 
 
-def resolve_refs(db: SqliteDb | PostgresDb, cable: Cable, vis: str,
+def resolve_refs(db: Db, cable: Cable, vis: str,
                  params: list[Any]) -> Refs:
     """``vis``/``params``: the visibility filter over the alias ``c`` (sqlfilter)."""
     rid = str(cable.reference_id)
