@@ -273,6 +273,10 @@ def test_portion_policy_releases_only_releasable_text(corpus: list[Cable],
                         continue
                     got = audited.get(w.archive, rid, p).cable
                     assert got == released
+                    more = redact(c, raised(p), "portion")  # more clearance never sees less
+                    assert more is not None
+                    assert all(g.text == "[withheld]" or g == m for g, m in
+                               zip(got.paragraphs, more.paragraphs, strict=True))
                     shown = repr(got)
                     for para in c.paragraphs:
                         m = para_mark(i, para.number or 0)

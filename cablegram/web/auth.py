@@ -23,6 +23,7 @@ failed login (and every bad token) is written to the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -42,7 +43,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from cablegram import __version__
 from cablegram.access import audit
 from cablegram.access.principal import Principal
-from cablegram.access.schema import ensure_schema, get_meta, set_meta
+from cablegram.access.schema import ensure_schema, get_meta
 from cablegram.access.users import authenticate, get_user, principal_for_token
 from cablegram.archive.api import Db
 from cablegram.errors import AuthError, NotFound
@@ -124,7 +125,11 @@ def _secret(request: Request) -> bytes:
         db = _db(request)
         value = get_meta(db, SECRET_KEY)
         if value is None:
-            set_meta(db, SECRET_KEY, secrets.token_hex(32))
+            # First use: the first writer wins, every process then reads the same secret.
+            with contextlib.suppress(Exception), db.transaction():
+                if get_meta(db, SECRET_KEY) is None:
+                    db.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
+                               (SECRET_KEY, secrets.token_hex(32)))
             value = get_meta(db, SECRET_KEY)
         cached = request.app.state.auth_secret = bytes.fromhex(str(value))
     return cached
