@@ -283,3 +283,26 @@ def test_text_no_backend_can_hold_is_quarantined_alike(archive: Any) -> None:
     assert "NUL" in reasons[0] and "surrogates" in reasons[1]
     # the record keeps the exact subject; the query column a storable copy
     assert archive.get("04ROME7", OWNER).cable.subject == "NUL \x00 in subject"
+
+
+def test_a_failed_transaction_leaves_the_store_usable(archive: Any) -> None:
+    with pytest.raises(ArchiveError), archive.db.transaction():
+        archive.db.execute("INSERT INTO meta (key, value) VALUES ('x', '1')")
+        archive.db.execute("INSERT INTO meta (key, value) VALUES ('x', '2')")  # duplicate
+    assert archive.db.query("SELECT value FROM meta WHERE key = 'x'") == []
+    assert archive.add(make_cable("02ROME5")) == "new"
+
+
+@pytest.mark.postgres
+def test_postgres_reconnects_after_the_server_drops_it(pg_url: str) -> None:
+    pg_reset(pg_url)
+    with open_archive(pg_url) as a:
+        a.add(make_cable("02ROME6"))
+        pid = a.db.query("SELECT pg_backend_pid()")[0][0]
+        import psycopg
+
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(ArchiveError):  # the call that finds it dropped fails clearly
+            a.get("02ROME6", OWNER)
+        assert a.get("02ROME6", OWNER).version == 1  # and the next one reconnects

@@ -100,22 +100,27 @@ class SqliteDb:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.lock:
-            outer = self._depth == 0
-            if outer:
-                # IMMEDIATE takes the write lock now, so two writers queue
-                # instead of failing halfway with SQLITE_BUSY.
-                self.execute("BEGIN IMMEDIATE")
-            self._depth += 1
+            if self._depth:  # nested: part of the outer transaction
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            # IMMEDIATE takes the write lock now, so two writers queue
+            # instead of failing halfway with SQLITE_BUSY.
+            self.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield
+                self.execute("COMMIT")
             except BaseException:
-                self._depth -= 1
-                if outer:
+                # also after a failed COMMIT (disk full): never leave it open
+                if self.conn.in_transaction:
                     self.conn.rollback()
                 raise
-            self._depth -= 1
-            if outer:
-                self.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     def close(self) -> None:
         with self.lock:
@@ -143,14 +148,24 @@ class PostgresDb:
         self.lock = threading.RLock()
         self._depth = 0
 
+    def _conn(self) -> Any:
+        """The connection, reopened if the server dropped it (outside a transaction)."""
+        if (self.conn.closed or self.conn.broken) and not self._depth:
+            try:
+                self.conn = self._psycopg.connect(self.url, autocommit=True)
+            except self._psycopg.Error as exc:
+                raise ArchiveError(f"cannot reconnect to PostgreSQL archive "
+                                   f"{_redact(self.url)}: {_first_line(exc)}") from exc
+        return self.conn
+
     def _err(self, exc: Exception) -> ArchiveError:
         return ArchiveError(f"PostgreSQL archive {_redact(self.url)} failed: {_first_line(exc)}")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.lock:
             try:
-                cur = self.conn.execute(qmark_to_pyformat(sql), tuple(params))
-                return cur.rowcount
+                cur = self._conn().execute(qmark_to_pyformat(sql), tuple(params))
+                return int(cur.rowcount)
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
 
@@ -159,7 +174,7 @@ class PostgresDb:
             return
         with self.lock:
             try:
-                with self.conn.cursor() as cur:
+                with self._conn().cursor() as cur:
                     cur.executemany(qmark_to_pyformat(sql), rows)
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
@@ -167,7 +182,7 @@ class PostgresDb:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.lock:
             try:
-                cur = self.conn.execute(qmark_to_pyformat(sql), tuple(params))
+                cur = self._conn().execute(qmark_to_pyformat(sql), tuple(params))
                 return list(cur.fetchall())
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
@@ -175,7 +190,7 @@ class PostgresDb:
     def executescript(self, script: str) -> None:
         with self.lock:
             try:
-                self.conn.execute(script)
+                self._conn().execute(script)
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
 
@@ -191,7 +206,7 @@ class PostgresDb:
                 return
             self._depth = 1
             try:
-                with self.conn.transaction():
+                with self._conn().transaction():
                     yield
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
