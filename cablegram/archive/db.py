@@ -20,17 +20,19 @@ from typing import Any, Literal
 
 from cablegram.errors import ArchiveError
 
-# A quoted SQL string or identifier, or a placeholder / percent sign outside them.
+# Quote characters: a string literal or a quoted identifier.
 _QMARK_TOKENS = ("'", '"')
 
 
 def qmark_to_pyformat(sql: str) -> str:
-    """Rewrite ``?`` placeholders as ``%s`` for psycopg, leaving quoted text alone."""
+    """Rewrite ``?`` placeholders as ``%s`` for psycopg (a ``?`` inside quotes
+    stays); every literal ``%``, quoted or not, is doubled, as psycopg reads
+    the whole text for placeholders."""
     out: list[str] = []
     quote: str | None = None
     for ch in sql:
         if quote:
-            out.append(ch)
+            out.append("%%" if ch == "%" else ch)
             if ch == quote:
                 quote = None
             continue
