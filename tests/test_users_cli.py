@@ -113,3 +113,22 @@ def test_policy_commands(db: Path) -> None:
     assert run(db, "policy", "set", "portion").returncode == 0
     assert run(db, "policy", "show").stdout.strip() == "portion"
     assert run(db, "policy", "set", "some").returncode == 2
+
+
+def test_user_check_explains(db: Path) -> None:
+    from cablegram.model import Cable, Classification, Paragraph, ReferenceId
+
+    with open_archive(str(db)) as a:
+        a.add(Cable(raw="x\n", reference_id=ReferenceId.parse("09ROME7"),
+                    classification=Classification(Level.SECRET),
+                    paragraphs=(Paragraph(1, "U", "A"), Paragraph(2, "S", "B"))))
+    assert run(db, "user", "add", "dee", "--clearance", "CONFIDENTIAL").returncode == 0
+    r = run(db, "user", "check", "dee", "09ROME7")
+    assert r.stdout.splitlines() == [
+        "dee may not read 09ROME7: needs clearance SECRET (policy whole-cable)",
+        "  1. (U) released", "  2. (S) withheld: needs clearance SECRET"]
+    assert run(db, "policy", "set", "portion").returncode == 0
+    assert "released in part:" in run(db, "user", "check", "dee", "09ROME7").stdout
+    j = json.loads(run(db, "user", "check", "public", "09ROME7", "--json").stdout)
+    assert j["partly_released"] and not j["allowed"]
+    assert run(db, "user", "check", "dee", "09ROME8").returncode == 66

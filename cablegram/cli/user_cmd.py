@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from cablegram.access import audit, users
+from cablegram.access.principal import Principal, decide, decide_paragraph, decide_partial
 from cablegram.access.redact import POLICIES, get_policy, set_policy
 from cablegram.errors import CablegramError
 
@@ -163,6 +164,39 @@ def user_passwd(name: str, password_stdin: bool, archive_url: str | None) -> Non
         users.set_password(a, name, password)
         _admin(a, "user passwd", name)
     click.echo(f"password of {name} set")
+
+
+@user_group.command("check")
+@click.argument("name")
+@click.argument("reference_id")
+@click.option("--json", "as_json", is_flag=True)
+@archive_option
+def user_check(name: str, reference_id: str, as_json: bool, archive_url: str | None) -> None:
+    """Explain whether NAME may read REFERENCE_ID, whole and portion by portion."""
+    with _archive(archive_url) as a:
+        who = users.resolve_principal(a, name)
+        cable = a.get(reference_id, Principal.archive_owner()).cable
+        policy = get_policy(a.db)
+    whole = decide(who, cable)
+    part = decide_partial(who, cable)
+    paras = [{"number": p.number, "marking": p.marking,
+              "allowed": (d := decide_paragraph(who, cable, p)).allowed, "reason": d.reason}
+             for p in cable.paragraphs]
+    if as_json:
+        click.echo(json.dumps({"principal": who.name, "reference_id": reference_id,
+                               "policy": policy, "allowed": whole.allowed,
+                               "reason": whole.reason, "partly_released": part.allowed
+                               and not whole.allowed and policy == "portion",
+                               "paragraphs": paras}, indent=2))
+        return
+    verdict = "may read" if whole.allowed else "may not read"
+    click.echo(f"{who.name} {verdict} {reference_id}: {whole.reason} (policy {policy})")
+    if not whole.allowed and policy == "portion" and part.allowed:
+        click.echo("released in part:")
+    for p in paras:
+        mark = f"({p['marking']})" if p["marking"] else "(unmarked)"
+        state = "released" if p["allowed"] else f"withheld: {p['reason']}"
+        click.echo(f"  {p['number'] if p['number'] is not None else '-'}. {mark} {state}")
 
 
 # -- token ----------------------------------------------------------------------------------
