@@ -283,6 +283,8 @@ def test_text_no_backend_can_hold_is_quarantined_alike(archive: Any) -> None:
     assert "NUL" in reasons[0] and "surrogates" in reasons[1]
     # the record keeps the exact subject; the query column a storable copy
     assert archive.get("04ROME7", OWNER).cable.subject == "NUL \x00 in subject"
+    with pytest.raises(FormatError, match="NUL"):
+        archive.add(nul)
 
 
 def test_a_failed_transaction_leaves_the_store_usable(archive: Any) -> None:

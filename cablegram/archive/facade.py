@@ -19,13 +19,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import Db, IngestSummary, QuarantineEntry, Refs, SearchResult, Sort
-from cablegram.archive.api import StoredCable as StoredCable
+from cablegram.archive.api import (
+    Db,
+    IngestSummary,
+    QuarantineEntry,
+    Refs,
+    SearchResult,
+    Sort,
+    StoredCable,
+)
 from cablegram.archive.db import PostgresDb, SqliteDb, _redact
 from cablegram.archive.ingest import ingest_paths
 from cablegram.archive.refs import resolve_refs
 from cablegram.archive.sqlfilter import visibility_sql
-from cablegram.archive.store import SqlStore, canonical_id
+from cablegram.archive.store import SqlStore, canonical_id, unstorable
 from cablegram.errors import ArchiveError, FormatError, NotFound
 from cablegram.model import Cable
 
@@ -69,6 +76,10 @@ class SqlArchive:
         if cable.reference_id is None:
             raise FormatError("a cable without a reference id cannot be archived",
                               source=cable.source.path, rule="T2")
+        problem = unstorable(cable.raw)
+        if problem:
+            raise FormatError(f"cable {cable.reference_id} cannot be archived: {problem}",
+                              source=cable.source.path)
         outcome = self.store.write_batch([cable])[0]
         if outcome == "new":
             return "new"
