@@ -135,7 +135,8 @@ def test_numbering_and_references(cables: list[Cable]) -> None:
             assert r.id is not None and r.id != c.reference_id
             if r.id in seen:
                 earlier += 1
-            elif r.id not in ids:
+            else:
+                assert r.id not in ids, f"{c.reference_id} cites a later cable {r.id}"
                 missing += 1
         assert c.reference_id is not None
         seen.add(c.reference_id)

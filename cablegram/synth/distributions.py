@@ -9,9 +9,9 @@ depends on hash order (same seed, same bytes).
 from __future__ import annotations
 
 import itertools
-from bisect import bisect
 import json
 import random
+from bisect import bisect
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

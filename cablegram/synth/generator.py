@@ -255,35 +255,42 @@ class Generator:
 
     def _references(self, post: Post, when: datetime) -> tuple[Reference, ...]:
         rng, m, st = self.rng, self.m, self.state
-        n = m.ref_count.draw(rng)
-        refs: list[Reference] = []
-        seen: set[ReferenceId] = set()
-        for i in range(n):
+        ids: list[ReferenceId] = []
+        for _ in range(m.ref_count.draw(rng)):
             kind = m.ref_kind.draw(rng)
-            rid: ReferenceId | None = None
             pool = (st.recent_by_origin.get("STATE") if kind == "state" else
                     st.recent_by_origin.get(post.origin) if kind == "same_origin" else
                     st.recent)
             if pool and rng.random() < P_REF_IN_CORPUS:
-                rid = pool[rng.randrange(len(pool))]
+                rid: ReferenceId | None = pool[rng.randrange(len(pool))]
             else:
                 rid = self._missing_ref(kind, post, when)
-            if rid is None or rid in seen:
-                continue
-            seen.add(rid)
-            refs.append(Reference(text="", letter=chr(ord("A") + i) if n > 1 else None, id=rid))
-        letters = len(refs) > 1
-        return tuple(Reference(_ref_text(r.id, when.year), chr(ord("A") + i) if letters else None,
-                               r.id) for i, r in enumerate(refs) if r.id is not None)
+            if rid is not None and rid not in ids:
+                ids.append(rid)
+        # T7: a list of several is lettered A, B, C ...; a single reference is not.
+        lettered = len(ids) > 1
+        return tuple(Reference(_ref_text(rid, when.year), chr(ord("A") + i) if lettered else None,
+                               rid) for i, rid in enumerate(ids))
 
     def _missing_ref(self, kind: str, post: Post, when: datetime) -> ReferenceId | None:
-        """An id in a gap of the numbering: a cable the corpus never holds (T7)."""
+        """An id in a gap of the numbering: a cable the corpus never holds (T7).
+
+        Serials only rise, so a gap below an (origin, year)'s last serial stays a
+        gap; a year with no cable yet is taken as a year before the corpus starts,
+        whose serials are all missing.
+        """
         origin = "STATE" if kind == "state" else post.origin
         if kind == "other":
             origin = self.m.origin.draw(self.rng).origin
         year = when.year - min(self.m.ref_gap.draw(self.rng), 3)
+        top = self.state.serial.get((origin, year), 0)
+        if top == 0:
+            if year == when.year:
+                year -= 1
+                top = self.state.serial.get((origin, year), 0)
+            if top == 0:
+                return ReferenceId(year % 100, origin, self.rng.randint(1, 999))
         issued = self.state.issued.get((origin, year), set())
-        top = max(self.state.serial.get((origin, year), 0), 50)
         for _ in range(8):
             serial = self.rng.randint(1, top)
             if serial not in issued:
