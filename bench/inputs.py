@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,12 +11,23 @@ from pathlib import Path
 CACHE = Path(__file__).parent / ".cache"
 
 
+def generator_fingerprint() -> str:
+    """A hash of the generator's code and data: a cached input is reused only if unchanged."""
+    import cablegram.synth as synth
+
+    root = Path(synth.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted([*root.glob("*.py"), *(root / "data").glob("*")]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def synthetic_csv(n: int, seed: int, cache: Path = CACHE) -> tuple[Path, float | None]:
     """A cables.csv of ``n`` generated cables; the seconds it took, or None if cached."""
     from cablegram.synth import generate
     from cablegram.synth.output import write
 
-    out = cache / f"synth-{n}-{seed}"
+    out = cache / f"synth-{n}-{seed}-{generator_fingerprint()}"
     done = out / ".complete"
     if done.exists():
         return out / "cables.csv", None
