@@ -29,7 +29,7 @@ import tantivy
 
 from cablegram.access.principal import Principal
 from cablegram.archive.api import SearchHit, SearchResult, Sort
-from cablegram.archive.indexfilter import access_filter, declass_ordinal, distribution
+from cablegram.archive.indexfilter import declass_ordinal, distribution, restrict
 from cablegram.archive.query import (
     ANALYZER_NAME,
     TEXT_FIELDS,
@@ -320,14 +320,9 @@ class SearchIndex:
 
     def _query(self, node: Node, principal: Principal, today: date | None) -> tantivy.Query:
         try:
-            q = compile_query(node, self.schema)
-            flt = access_filter(principal, self.schema, today)
+            return restrict(compile_query(node, self.schema), principal, self.schema, today)
         except ValueError as exc:  # a clause tantivy refuses; the parser should prevent it
             raise QueryError(f"the query cannot be run: {exc}") from exc
-        if flt is None:
-            return q
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q),
-                                            (tantivy.Occur.Must, flt)])
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
