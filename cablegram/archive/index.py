@@ -48,12 +48,15 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_FILE = "cablegram-index.json"
 STATE_FILE_TMP = "cablegram-index.tmp"
 SORTS = ("relevance", "date", "-date")
 FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,
-                "year": F.YEAR, "precedence": F.PRECEDENCE, "caveats": F.CAVEATS}
+                "year": F.YEAR, "precedence": F.PRECEDENCE, "caveats": F.CAVEAT_SET}
+# Caveats are counted from one value per cable, the set joined by this separator:
+# a multi-valued fast field costs several times more to aggregate over 250k cables.
+CAVEAT_SEP = "|"
 FACET_SIZE = 50  # values per facet, most frequent first
 # Large enough that every segment reports every value: the counts are exact, not
 # tantivy's per-segment top-N estimate.
@@ -89,7 +92,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(F.REFS, tokenizer_name=raw)
     sb.add_text_field(F.SIGNER, tokenizer_name=ANALYZER_NAME)
     sb.add_unsigned_field(F.LEVEL, stored=True, indexed=True, fast=True)
-    sb.add_text_field(F.CAVEATS, stored=True, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.CAVEATS, stored=True, tokenizer_name=raw)
+    sb.add_text_field(F.CAVEAT_SET, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.PRECEDENCE, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.YEAR, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.MONTH, fast=True, tokenizer_name=raw)
@@ -134,6 +138,8 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     d.add_unsigned(F.LEVEL, int(cable.level))
     for cav in cable.caveats:
         d.add_text(F.CAVEATS, cav)
+    if cable.caveats:
+        d.add_text(F.CAVEAT_SET, CAVEAT_SEP.join(sorted(set(cable.caveats))))
     d.add_text(F.PRECEDENCE, cable.precedence.word)
     if cable.year is not None:
         d.add_text(F.YEAR, f"{cable.year:04d}")
@@ -366,6 +372,7 @@ class SearchIndex:
             return []
         generator = None
         highlight = self._expand_prefixes(searcher, positive_text(node, F.BODY))
+        terms = tuple(dict.fromkeys(t for h in highlight for t in h.terms))
         if highlight:
             hq = compile_query(highlight[0], self.schema) if len(highlight) == 1 else \
                 tantivy.Query.boolean_query([(tantivy.Occur.Should, compile_query(t, self.schema))
@@ -383,7 +390,7 @@ class SearchIndex:
                 classification=Level(int(level) if level is not None else 0).label,
                 caveats=tuple(str(c) for c in doc.get_all(F.CAVEATS)),
                 origin=doc.get_first(F.ORIGIN),
-                snippet=snippet(generator, doc, F.BODY),
+                snippet=snippet(generator, doc, F.BODY, terms),
                 score=float(key) if scored and key is not None else 0.0,
             ))
         return hits
@@ -408,6 +415,7 @@ class SearchIndex:
         }
         spec["classification"]["terms"]["size"] = len(Level)
         spec["year"]["terms"]["size"] = _HISTOGRAM_SIZE
+        spec["caveats"]["terms"]["size"] = _HISTOGRAM_SIZE  # every combination: exact sums
         spec["month"] = {"terms": {"field": F.MONTH, "size": _HISTOGRAM_SIZE,
                                    "segment_size": _SEGMENT_SIZE}}
         try:
@@ -428,6 +436,12 @@ class SearchIndex:
                 out[name] = list(by_label.items())
             elif name == "year":
                 out[name] = sorted((str(k), n) for k, n in buckets(name))
+            elif name == "caveats":
+                per: dict[str, int] = {}
+                for combo, n in buckets(name):
+                    for cav in str(combo).split(CAVEAT_SEP):
+                        per[cav] = per.get(cav, 0) + n
+                out[name] = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
             else:
                 out[name] = sorted(((str(k), n) for k, n in buckets(name)),
                                    key=lambda kv: (-kv[1], kv[0]))

@@ -54,6 +54,7 @@ class F:
     SIGNER = "signer"  # analyzed: signature lines (T11)
     LEVEL = "level"  # unsigned: Level value (C1)
     CAVEATS = "caveats"  # raw, multi (C2, T3)
+    CAVEAT_SET = "caveat_set"  # fast: the caveats joined by "|", one value (for the facet)
     PRECEDENCE = "precedence"  # raw: word, "IMMEDIATE" (P1)
     YEAR = "year"  # raw: "2007"
     MONTH = "month"  # raw: "2007-05"

@@ -40,13 +40,45 @@ def lead(text: str, limit: int = SNIPPET_CHARS) -> str:
     return escape(text[: cut if cut > limit // 2 else limit]) + " …"
 
 
+def _best_paragraph(values: list[str], terms: tuple[str, ...]) -> str | None:
+    """The paragraph holding the most distinct query terms (a cheap substring test).
+
+    tantivy builds a snippet by analyzing the whole text it is given; handing it
+    the one paragraph that matters instead of a whole cable makes snippets
+    several times faster. None when no paragraph shows a term (accents, say):
+    then the whole text is used.
+    """
+    best, best_score = None, 0
+    for v in values:
+        low = v.lower()
+        score = sum(1 for t in terms if t in low)
+        if score > best_score:
+            best, best_score = v, score
+    return best
+
+
 def snippet(generator: tantivy.SnippetGenerator | None, doc: tantivy.Document,
-            field: str) -> str:
-    """The best fragment of ``doc``'s ``field`` for the query, or its opening."""
+            field: str, terms: tuple[str, ...] = ()) -> str:
+    """The best fragment of ``doc``'s ``field`` for the query, or its opening.
+
+    ``terms`` are the query's analyzed words, used to pick the paragraph to
+    look in; without them the whole field is searched for the best fragment.
+    """
+    values = [str(v) for v in doc.get_all(field)]
     if generator is not None:
-        s = generator.snippet_from_doc(doc)
+        source = doc
+        if len(values) > 1 and terms:
+            best = _best_paragraph(values, terms)
+            if best is not None:
+                source = tantivy.Document()
+                source.add_text(field, best)
+        s = generator.snippet_from_doc(source)
         ranges = [(r.start, r.end) for r in s.highlighted()]
         if ranges and s.fragment():
             return highlight(s.fragment(), ranges)
-    values = doc.get_all(field)
-    return lead(" ".join(str(v) for v in values))
+        if source is not doc:  # the chosen paragraph had the letters but not the word
+            s = generator.snippet_from_doc(doc)
+            ranges = [(r.start, r.end) for r in s.highlighted()]
+            if ranges and s.fragment():
+                return highlight(s.fragment(), ranges)
+    return lead(" ".join(values))
