@@ -57,6 +57,23 @@ def _best_paragraph(values: list[str], terms: tuple[str, ...]) -> str | None:
     return best
 
 
+def _marked(s: tantivy.Snippet, text: str) -> str | None:
+    """The snippet as HTML, widened to the whole ``text`` when that is short enough
+    (tantivy ends a fragment at its last word, dropping closing punctuation), and
+    with an ellipsis where the fragment cuts the text."""
+    ranges = [(r.start, r.end) for r in s.highlighted()]
+    if not ranges or not s.fragment():
+        return None
+    fr = s.fragment_range()
+    data = text.encode("utf-8")
+    if len(text) <= SNIPPET_CHARS:
+        return highlight(text, [(a + fr.start, b + fr.start) for a, b in ranges])
+    html = highlight(s.fragment(), ranges)
+    head = "… " if fr.start > 0 else ""
+    tail = " …" if fr.end < len(data.rstrip()) else ""
+    return head + html + tail
+
+
 def snippet(generator: tantivy.SnippetGenerator | None, doc: tantivy.Document,
             field: str, terms: tuple[str, ...] = ()) -> str:
     """The best fragment of ``doc``'s ``field`` for the query, or its opening.
@@ -65,20 +82,18 @@ def snippet(generator: tantivy.SnippetGenerator | None, doc: tantivy.Document,
     look in; without them the whole field is searched for the best fragment.
     """
     values = [str(v) for v in doc.get_all(field)]
+    whole = " ".join(values).strip()  # the text tantivy's offsets refer to
     if generator is not None:
-        source = doc
         if len(values) > 1 and terms:
             best = _best_paragraph(values, terms)
             if best is not None:
                 source = tantivy.Document()
                 source.add_text(field, best)
-        s = generator.snippet_from_doc(source)
-        ranges = [(r.start, r.end) for r in s.highlighted()]
-        if ranges and s.fragment():
-            return highlight(s.fragment(), ranges)
-        if source is not doc:  # the chosen paragraph had the letters but not the word
-            s = generator.snippet_from_doc(doc)
-            ranges = [(r.start, r.end) for r in s.highlighted()]
-            if ranges and s.fragment():
-                return highlight(s.fragment(), ranges)
-    return lead(" ".join(values))
+                html = _marked(generator.snippet_from_doc(source), best.strip())
+                if html is not None:
+                    return html
+                # the paragraph had the letters but not the word: look everywhere
+        html = _marked(generator.snippet_from_doc(doc), whole)
+        if html is not None:
+            return html
+    return lead(whole)
