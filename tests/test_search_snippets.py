@@ -69,3 +69,18 @@ def test_long_paragraphs_show_where_they_were_cut(tmp_path: Path) -> None:
     (hit,) = ix.search("key", Principal.archive_owner()).results
     assert hit.snippet.startswith("… ") and hit.snippet.endswith(" …")
     assert "<mark>key</mark>" in hit.snippet
+
+
+def test_a_match_in_the_subject_only_shows_the_opening(tmp_path: Path) -> None:
+    store = ListStore()
+    store.add(make_cable("07OSLO525", subject="NORWAY ASKS", paragraphs=[
+        "First paragraph, no match.", "Second paragraph."]))
+    store.add(make_cable("07OSLO526", subject="ZÜRICH TALKS", paragraphs=[
+        "Ein Absatz über Genf.", "Second paragraph."]))
+    ix = SearchIndex(tmp_path / "ix")
+    ix.sync(store)
+    owner = Principal.archive_owner()
+    (hit,) = ix.search("norway", owner).results
+    assert hit.snippet == "First paragraph, no match. Second paragraph."
+    (hit,) = ix.search("zurich", owner).results  # non-ASCII text: tantivy looks too
+    assert hit.snippet == "Ein Absatz über Genf. Second paragraph."

@@ -33,7 +33,7 @@ def highlight(fragment: str, ranges: list[tuple[int, int]]) -> str:
 
 def lead(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The opening of ``text``, escaped, cut at a word boundary (no match to show)."""
-    text = " ".join(text.split())
+    text = " ".join(text[: limit * 4].split())  # (a long cable: only its opening matters)
     if len(text) <= limit:
         return escape(text)
     cut = text.rfind(" ", 0, limit)
@@ -93,6 +93,10 @@ def snippet(generator: tantivy.SnippetGenerator | None, doc: tantivy.Document,
                 if html is not None:
                     return html
                 # the paragraph had the letters but not the word: look everywhere
+            elif all(v.isascii() for v in values):
+                # No term in any paragraph, and in ASCII text a term is always a
+                # substring of the lower-cased text: the match was in the subject.
+                return lead(whole)
         html = _marked(generator.snippet_from_doc(doc), whole)
         if html is not None:
             return html
