@@ -304,3 +304,16 @@ def test_any_query_runs_or_says_why(index: SearchIndex, query: str) -> None:
         return
     assert r.total >= len(r.results)
     assert all(h.reference_id in {"06PARIS100", "09BERLIN5"} for h in r.results)
+
+
+@pytest.mark.parametrize("query", ["", "munitions", "tag:PARM", "nosuchword"])
+def test_tag_facet_is_the_same_either_way(index: SearchIndex, query: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tags are counted by aggregation or by postings depending on the share of hits."""
+    import cablegram.archive.index as index_mod
+
+    monkeypatch.setattr(index_mod, "_POSTINGS_FACET_SHARE", 10**9)  # always postings
+    by_postings = index.search(query, Principal.public(), today=TODAY).facets
+    monkeypatch.setattr(index_mod, "_POSTINGS_FACET_SHARE", 0)  # always aggregation
+    by_agg = index.search(query, Principal.public(), today=TODAY).facets
+    assert by_postings == by_agg

@@ -62,6 +62,11 @@ FACET_SIZE = 50  # values per facet, most frequent first
 # tantivy's per-segment top-N estimate.
 _SEGMENT_SIZE = 1_000_000
 _HISTOGRAM_SIZE = 5000  # months: far more than the archive spans
+# Tags are many per cable. Over a large share of the index, counting each tag's
+# postings within the result is 3x faster than tantivy's terms aggregation over
+# a multi-valued fast field (14 ms against 46 ms at 250k hits); over a small
+# result the aggregation wins (it only visits the hits). The share is 1/8.
+_POSTINGS_FACET_SHARE = 8
 _BATCH = 2000  # changes pulled from the store per call
 _COMMIT_EVERY = 20_000  # changes per tantivy commit during a sync
 _HIGHLIGHT_EXPANSIONS = 30  # words a prefix* is highlighted as, most frequent first
@@ -363,7 +368,7 @@ class SearchIndex:
         facet_counts: dict[str, list[tuple[str, int]]] = {}
         histogram: list[tuple[str, int]] = []
         if facets and total:
-            facet_counts, histogram = self._facets(searcher, q)
+            facet_counts, histogram = self._facets(searcher, q, total)
         return SearchResult(total=total, results=hits, facets=facet_counts, histogram=histogram)
 
     def _hits(self, searcher: tantivy.Searcher, node: Node,
@@ -407,11 +412,13 @@ class SearchIndex:
                 out.append(t)
         return out
 
-    def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query
+    def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, total: int
                 ) -> tuple[dict[str, list[tuple[str, int]]], list[tuple[str, int]]]:
+        by_postings = total * _POSTINGS_FACET_SHARE >= searcher.num_docs
         spec: dict[str, Any] = {
             name: {"terms": {"field": field, "size": FACET_SIZE, "segment_size": _SEGMENT_SIZE}}
             for name, field in FACET_FIELDS.items()
+            if not (by_postings and name == "tags")
         }
         spec["classification"]["terms"]["size"] = len(Level)
         spec["year"]["terms"]["size"] = _HISTOGRAM_SIZE
@@ -428,7 +435,13 @@ class SearchIndex:
 
         out: dict[str, list[tuple[str, int]]] = {}
         for name in FACET_FIELDS:
-            if name == "classification":
+            if name == "tags" and by_postings:
+                try:
+                    out[name] = [(str(t), int(n)) for t, n in searcher.terms_with_prefix(
+                        F.TAGS, "", filter_query=q, limit=FACET_SIZE)]
+                except ValueError as exc:
+                    raise ArchiveError(f"facet counts failed: {exc}") from exc
+            elif name == "classification":
                 by_label: dict[str, int] = {}
                 for key, n in sorted(buckets(name), key=lambda kv: int(kv[0])):
                     label = Level(int(key)).label
