@@ -50,3 +50,65 @@ def test_parallel_ingest_equals_sequential(tmp_path: Path) -> None:
     assert summaries[0] == summaries[1]
     assert summaries[0]["versions"] == 10 and summaries[0]["quarantined"] == 2
     assert dumps[0] == dumps[1]
+
+
+def _cables_csv(path: Path, n: int) -> Path:
+    """An invented cables.csv (8 columns, backslash escapes): later rows repeat ids
+    with new text, one row has too few columns, one text is hardly a telegram."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL, escapechar="\\", doublequote=False,
+                       lineterminator="\n")
+        for i in range(n):
+            rid = f"08ROME{i % (n - 15)}"
+            c = make_cable(rid, level=list(Level)[i % 5], refs=(f"08ROME{i // 2}",),
+                           body=f'Row {i} said "hello" on {i % 7} days.')
+            if i == 40:
+                w.writerow([str(i + 1), "5/18/2008 14:33", rid])  # too few columns
+                continue
+            text = "shopping list: bread" if i == 41 else render_telegram(c)
+            w.writerow([str(i + 1), "5/18/2008 14:33", rid, "Embassy Rome",
+                        c.level.label, "", "", text])
+    return path
+
+
+@pytest.mark.slow
+def test_sharded_cables_csv_equals_sequential(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from cablegram.archive import shard
+
+    monkeypatch.setattr(shard, "SHARD_MIN_BYTES", 0)  # the size rule is checked here only
+    src = _cables_csv(tmp_path / "cables.csv", 150)
+    assert shard.shardable(str(src))
+    dumps, summaries = [], []
+    for workers in (1, 2, 3):
+        with open_archive(str(tmp_path / f"s{workers}.db")) as a:
+            summaries.append(ingest_paths(a.store, [str(src)], workers=workers,
+                                          batch=16).as_dict())
+            dumps.append(canonical_dump(a))
+    assert summaries[0]["read"] == 150 and summaries[0]["versions"] == 15
+    assert summaries[0]["quarantined"] == 1  # the short row
+    assert summaries[0] == summaries[1] == summaries[2]
+    assert dumps[0] == dumps[1] == dumps[2]
+
+
+@pytest.mark.slow
+def test_a_reader_process_killed_is_a_clear_error(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    from cablegram.archive.shard import sharded_items
+    from cablegram.errors import ArchiveError
+
+    src = _cables_csv(tmp_path / "cables.csv", 1500)  # more than the queues hold
+    stream = sharded_items(str(src), 2)
+    first = next(stream)
+    assert str(first.reference_id) == "08ROME0"
+    (victim, *_) = multiprocessing.active_children()
+    os.kill(victim.pid, signal.SIGKILL)
+    with pytest.raises(ArchiveError, match="died"):
+        for _ in stream:
+            pass
+    assert multiprocessing.active_children() == []  # the other worker is ended too

@@ -30,9 +30,8 @@ from rich.progress import (
 from rich.text import Text
 
 from cablegram.archive.api import IngestSummary
-from cablegram.archive.store import Rejected, SqlStore
+from cablegram.archive.store import SqlStore, Storable, storable
 from cablegram.errors import ArchiveError
-from cablegram.model import Cable
 
 BATCH = 1000  # cables per transaction: large enough to amortise the commit
 
@@ -60,18 +59,6 @@ def read_items(paths: Iterable[str], workers: int | None = None) -> Iterator[Any
     if files is not None and n > 1:
         return parallel_items(files, n)
     return iter(read_paths(paths))
-
-
-def to_storable(item: Any) -> Cable | Rejected:
-    """A reader's item as the store takes it (an Unreadable becomes a Rejected)."""
-    if isinstance(item, Cable):
-        return item
-    raw = getattr(item, "raw", b"")
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8", "surrogateescape")
-    return Rejected(source=str(getattr(item, "source", "?")),
-                    position=str(getattr(item, "position", "?")),
-                    reason=str(getattr(item, "reason", "unreadable input")), raw=bytes(raw))
 
 
 def count_inputs(paths: Iterable[str]) -> int | None:
@@ -105,7 +92,7 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *,
                  batch: int = BATCH) -> IngestSummary:
     """Store a stream of reader items; return the tally (read = the other four summed)."""
     summary = IngestSummary()
-    pending: list[Cable | Rejected] = []
+    pending: list[Storable] = []
 
     def flush() -> None:
         for outcome in store.write_batch(pending):
@@ -121,7 +108,7 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *,
         pending.clear()
 
     for item in items:
-        pending.append(to_storable(item))
+        pending.append(storable(item))
         if len(pending) >= batch:
             flush()
     if pending:

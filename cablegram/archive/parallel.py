@@ -4,8 +4,10 @@ Parsing is most of the cost of an ingest, and it is pure: a worker reads a
 file with ``cablegram.formats.read_paths`` and sends back its records. The
 main process consumes the results *in file order* (``Pool.imap``), so the
 stream, and therefore the archive (versions follow ingest order), is exactly
-what a sequential read gives. Large files (a cables.csv, containers) are
-streamed by the main process itself, never loaded whole into a worker.
+what a sequential read gives. Large files are never loaded whole into a
+worker: a big cables.csv is read by several processes at once, each parsing
+its share of the rows (:mod:`cablegram.archive.shard`); other large files
+(containers, JSON lines) are streamed by the main process itself.
 
 Results are fetched a window of files at a time, which bounds the memory of
 parsed-but-not-stored cables whatever the speed of the store.
@@ -20,6 +22,8 @@ from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
+
+from cablegram.archive.shard import shardable, sharded_items
 
 # Files at least this large, or named like a multi-cable input, are streamed
 # by the main process (a cables.csv of 1.7 GB must not be read whole).
@@ -43,8 +47,8 @@ def plan(paths: list[str], workers: int | None) -> tuple[list[str] | None, int]:
     """The files in read order and the worker count; (None, 1) for a sequential read.
 
     ``workers=None`` decides by itself (``$CABLEGRAM_INGEST_WORKERS``, else the
-    CPU count, and only for at least MIN_FILES one-cable files); a number given
-    is used whenever there is a one-cable file to parse.
+    CPU count): workers are used for at least MIN_FILES one-cable files, or a
+    big cables.csv. A number given is used whenever there is anything to share.
     """
     explicit = workers is not None
     if workers is None:
@@ -60,9 +64,10 @@ def plan(paths: list[str], workers: int | None) -> tuple[list[str] | None, int]:
     for p in paths:
         files.extend(_walk(p) if os.path.isdir(p) else [p])
     small = sum(1 for f in files[: MIN_FILES * 2] if not _inline(f))
-    if small == 0 or (not explicit and small < MIN_FILES):
-        return None, 1
-    return files, workers
+    if small >= MIN_FILES or (explicit and small) or any(shardable(f) for f in files
+                                                          if _inline(f)):
+        return files, workers
+    return None, 1
 
 
 def _quiet() -> None:
@@ -75,15 +80,22 @@ def _read_file(path: str) -> list[Any] | None:
     """In a worker: every record of one file, or None to leave it to the main process."""
     if _inline(path):
         return None
+    from cablegram.archive.store import storable
     from cablegram.formats import read_paths
 
-    return list(read_paths([path]))
+    # prepared here (JSON form, hashes, rows): cheaper to send than a Cable, and
+    # the main process is left with the SQL alone
+    return [storable(r) for r in read_paths([path])]
 
 
 def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
     """Records of ``files`` in order, parsed by ``workers`` processes."""
     from cablegram.formats import read_paths
 
+    if sum(1 for f in files if not _inline(f)) == 0:  # only big files: no pool needed
+        for path in files:
+            yield from sharded_items(path, workers) if shardable(path) else read_paths([path])
+        return
     # spawn, not fork: the parent may run threads (the progress bar's refresher).
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_quiet) as pool:
@@ -101,8 +113,10 @@ def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
         while pending:
             window, results = pending.popleft()
             for path, records in zip(window, results, strict=True):
-                if records is None:
-                    yield from read_paths([path])
-                else:
+                if records is not None:
                     yield from records
+                elif shardable(path):
+                    yield from sharded_items(path, workers)
+                else:
+                    yield from read_paths([path])
             submit()

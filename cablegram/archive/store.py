@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cablegram.archive.api import QuarantineEntry, StoredCable
 from cablegram.archive.db import PostgresDb, SqliteDb
@@ -60,6 +60,63 @@ class Rejected:
     raw: bytes
 
 
+class Prepared(NamedTuple):
+    """A cable turned into its rows, ready for SQL (see :func:`prepare`).
+
+    Plain strings and numbers: cheap to send from a reader process, so the
+    work of serialising a cable can happen where it was parsed.
+    """
+
+    reference_id: str
+    content_hash: str
+    values: tuple[Any, ...]  # the cables columns from raw to source_metadata
+    refs: tuple[tuple[str, str | None, str | None], ...]  # (to_id, letter, text)
+    addressees: tuple[tuple[str, str | None, str | None], ...]  # (role, name, ri)
+
+
+Storable = Prepared | Rejected
+
+
+def prepare(cable: Cable) -> Storable:
+    """The rows of a cable, or why it goes to quarantine (no id, unstorable text)."""
+    if cable.reference_id is None:
+        return _no_id(cable)
+    problem = unstorable(cable.raw)
+    if problem:
+        return _rejected(cable, problem)
+    record = to_json(cable)
+    record.pop("raw", None)  # kept once, in its own column
+    c = cable
+    values = (
+        c.raw,
+        json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
+        int(c.level), _text(c.classification.banner), _text(caveats_column(c.caveats)),
+        c.declassify_on.isoformat() if c.declassify_on else None,
+        c.dtg.isoformat() if c.dtg else None, c.year, _text(c.origin), _text(c.subject),
+        _text(c.source.format) or "unknown", _text(c.source.path),
+        json.dumps(dict(c.source.metadata), ensure_ascii=False, default=str),
+    )
+    refs = tuple((str(r.id), _text(r.letter), _text(r.text))
+                 for r in c.references if r.id is not None)
+    addrs = tuple((role, _text(name), _text(ri)) for role, name, ri in distribution(c))
+    return Prepared(str(c.reference_id), content_hash(c.raw), values, refs, addrs)
+
+
+def storable(item: Any) -> Storable:
+    """Anything a reader yields, ready for :meth:`SqlStore.write_batch`: a Cable is
+    prepared, an ``Unreadable`` (source, position, reason, raw) becomes a Rejected."""
+    if isinstance(item, Prepared | Rejected):
+        return item
+    if isinstance(item, Cable):
+        return prepare(item)
+    raw = getattr(item, "raw", b"")
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    return Rejected(source=str(getattr(item, "source", "?")),
+                    position=str(getattr(item, "position", "?")),
+                    reason=str(getattr(item, "reason", "unreadable input")), raw=bytes(raw))
+
+
 def content_hash(raw: str) -> str:
     """sha256 of the raw text as UTF-8 (surrogates from undecodable bytes kept)."""
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
@@ -79,6 +136,8 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+# In the order of a row as written: the Prepared values sit between content_hash and
+# ingested_at.
 CABLE_COLUMNS = ("id", "reference_id", "version", "current", "content_hash", "raw", "record",
                  "level", "classification", "caveats", "declassify_on", "dtg", "year", "origin",
                  "subject", "source_format", "source_path", "source_metadata", "ingested_at")
@@ -123,20 +182,19 @@ class SqlStore:
 
     # -- writing ----------------------------------------------------------------
 
-    def write_batch(self, items: Sequence[Cable | Rejected]) -> list[Outcome]:
+    def write_batch(self, items: Sequence[Cable | Storable]) -> list[Outcome]:
         """Store a batch in ONE transaction; return each item's outcome in order."""
+        ready = [storable(it) for it in items]  # outside the transaction: CPU work
         at = now_iso()
         with self.db.transaction():
             if self.db.dialect == "postgresql":
                 # One writer at a time: row ids and change numbers are taken as
                 # max + 1, and followers must see changes commit in seq order.
                 self.db.query("SELECT pg_advisory_xact_lock(?)", (_PG_WRITER_LOCK,))
-            return self._write_locked(items, at)
+            return self._write_locked(ready, at)
 
-    def _write_locked(self, items: Sequence[Cable | Rejected], at: str) -> list[Outcome]:
-        keyed = [(it, str(it.reference_id), content_hash(it.raw))
-                 for it in items if isinstance(it, Cable) and it.reference_id is not None]
-        state = self._lookup({rid for _, rid, _ in keyed})
+    def _write_locked(self, items: Sequence[Storable], at: str) -> list[Outcome]:
+        state = self._lookup({it.reference_id for it in items if isinstance(it, Prepared)})
         next_row = int(self.db.query("SELECT COALESCE(MAX(id), 0) FROM cables")[0][0]) + 1
         next_seq = int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM changes")[0][0]) + 1
         pending: dict[int, list[Any]] = {}  # row id -> cable row (mutable: current flag)
@@ -151,16 +209,7 @@ class SqlStore:
                 quarantine.append(_quarantine_row(it, at))
                 outcomes.append("quarantined")
                 continue
-            if it.reference_id is None:
-                quarantine.append(_quarantine_row(_no_id(it), at))
-                outcomes.append("quarantined")
-                continue
-            problem = unstorable(it.raw)
-            if problem:
-                quarantine.append(_quarantine_row(_rejected(it, problem), at))
-                outcomes.append("quarantined")
-                continue
-            rid, h = str(it.reference_id), content_hash(it.raw)
+            rid, h = it.reference_id, it.content_hash
             st = state.setdefault(rid, _IdState(set(), 0, None))
             if h in st.hashes:
                 outcomes.append("unchanged")
@@ -176,11 +225,9 @@ class SqlStore:
             st.max_version += 1
             st.hashes.add(h)
             st.current_row = row_id
-            pending[row_id] = _cable_row(row_id, it, st.max_version, h, at)
-            refs.extend((row_id, rid, str(r.id), _text(r.letter), _text(r.text))
-                        for r in it.references if r.id is not None)
-            addrs.extend((row_id, role, _text(name), _text(ri))
-                         for role, name, ri in distribution(it))
+            pending[row_id] = [row_id, rid, st.max_version, 1, h, *it.values, at]
+            refs.extend((row_id, rid, to_id, letter, text) for to_id, letter, text in it.refs)
+            addrs.extend((row_id, *a) for a in it.addressees)
             changes.append((next_seq, rid))
             next_seq += 1
         self.db.executemany("UPDATE cables SET current = 0 WHERE id = ?", demote)
@@ -258,20 +305,6 @@ class SqlStore:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _cable_row(row_id: int, c: Cable, version: int, h: str, at: str) -> list[Any]:
-    record = to_json(c)
-    record.pop("raw", None)  # kept once, in its own column
-    return [
-        row_id, str(c.reference_id), version, 1, h, c.raw,
-        json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
-        int(c.level), _text(c.classification.banner), _text(caveats_column(c.caveats)),
-        c.declassify_on.isoformat() if c.declassify_on else None,
-        c.dtg.isoformat() if c.dtg else None, c.year, _text(c.origin), _text(c.subject),
-        _text(c.source.format) or "unknown", _text(c.source.path),
-        json.dumps(dict(c.source.metadata), ensure_ascii=False, default=str), at,
-    ]
 
 
 def _text(s: str | None) -> str | None:
