@@ -67,7 +67,9 @@ def test_noforn_needs_a_us_person_c2() -> None:
     assert not decide(P("x", Level.SECRET, posts=("RUEHNY",)), c, TODAY)
 
 
-@pytest.mark.parametrize("caption", ["NODIS", "EXDIS", "LIMDIS", "STADIS", *sorted(CHANNEL_CAPTIONS)])
+@pytest.mark.parametrize(
+    "caption", ["NODIS", "EXDIS", "LIMDIS", "STADIS", *sorted(CHANNEL_CAPTIONS)]
+)
 def test_distribution_and_channel_captions_t3(caption: str) -> None:
     c = cable(Level.CONFIDENTIAL, (caption, "SIPDIS"))
     assert not decide(P("x", Level.SECRET), c, TODAY)
