@@ -19,8 +19,10 @@ ends its pipe, which the main process sees at once instead of waiting forever.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -58,6 +60,9 @@ def _worker(path: str, k: int, n: int, out: Any) -> None:
     """In worker ``k`` of ``n``: send ``(index, record)`` for records with index % n == k."""
     import cablegram.formats as formats
 
+    # errors travel to the main process through the pipe; whatever else a worker
+    # could print (a Ctrl-C shared with the parent) is noise
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     turn = _Turn()
     original: Callable[[bool], Callable[[str, Any], Any]] = formats._telegram_parser
 
@@ -92,7 +97,8 @@ def _worker(path: str, k: int, n: int, out: Any) -> None:
     except (BrokenPipeError, EOFError):
         pass  # the main process stopped reading: nothing more to do
     except BaseException as exc:  # report, never hang the parent
-        out.send(("error", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # unless it is gone already (Ctrl-C)
+            out.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         out.close()
 
