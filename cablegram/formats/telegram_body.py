@@ -36,6 +36,9 @@ T11_SIGNATURE_RE = re.compile(
 )
 # The PlusD rendering glues a page number to the signature: ``WHITNEY619``.
 _T11_TRAILING_DIGITS_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z'\- ]*?[A-Za-z])\d{1,4}$")
+# 1970s texts may set the signature at the end of the last text line, after a
+# sentence and a run of spaces: ``... FOREIGN AFFAIRS.    PORTER`` (T11).
+_T11_GLUED_RE = re.compile(r"^(?P<text>.*[.!?\"])[ \t]{3,}(?P<name>[A-Z][A-Z'\-]{1,30})$")
 _NOT_SIGNATURES = frozenset({
     "END", "COMMENT", "SUMMARY", "TEXT", "END COMMENT", "END SUMMARY", "END TEXT", "NOTE",
     "END NOTE", "BT", "NNNN", "NNN", "SIPDIS", "UNQUOTE", "END QUOTE", "QUOTE",
@@ -130,6 +133,13 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
             break  # the paragraph's only line: text, not a signature
         names.insert(0, s)
         p.parts.pop()
+    if not names and p.parts:
+        sep, text, line = p.parts[-1]
+        g = _T11_GLUED_RE.match(text)
+        if g is not None and g["name"] not in _NOT_SIGNATURES:
+            p.parts[-1] = (sep, g["text"], line)
+            names.append(g["name"])
+            notes.append(f"signature {g['name']!r} split from the end of the last line")
     return tuple(names), notes
 
 

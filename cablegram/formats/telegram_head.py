@@ -30,6 +30,15 @@ T1_CLASSIFICATION_LINE_RE = re.compile(
     r"\s+(?P<mrn>(?:(?P<yy>\d{2})\s+)?(?P<origin>[A-Z][A-Z .'-]*?)\s+(?P<serial>\d{1,7}))\s*$",
     re.IGNORECASE,
 )
+# T1: a classification line without a message reference number, as a draft
+# writes it before release numbers it (``C O N F I D E N T I A L``, ``SECRET
+# SECTION 01 OF 02``, ``UNCLAS``). Read only when no full line follows.
+T1_LEVEL_ONLY_RE = re.compile(
+    rf"^(?P<level>{_LEVEL_ALTERNATIVES})"
+    rf"(?P<controls>(?:\s*//?\s*(?:{_CONTROL_WORDS}))*|\s+NOFORN)"
+    r"(?:\s+SECTION\s+(?P<sec>\d{1,3})\s+OF\s+(?P<of>\d{1,3}))?\s*$",
+    re.IGNORECASE,
+)
 # A page banner: the level alone on a line (1970s pages, H10).
 T1_BARE_LEVEL_RE = re.compile(rf"^(?:{_LEVEL_ALTERNATIVES})$", re.IGNORECASE)
 
@@ -54,10 +63,12 @@ class FirstLine:
     serial: int
     year: int | None  # a two-digit year written in the MRN (``75 LIBREVILLE 1895``)
     dropped_s: bool  # ``E C R E T`` (the leading S missing)
+    bare: bool = False  # no message reference number (a draft's line): mrn, origin empty
 
 
-def read_first_line(line: str) -> FirstLine | None:
-    m = T1_CLASSIFICATION_LINE_RE.match(line.strip())
+def read_first_line(line: str, *, bare: bool = False) -> FirstLine | None:
+    """The classification line (T1); ``bare=True`` reads one without an MRN."""
+    m = (T1_LEVEL_ONLY_RE if bare else T1_CLASSIFICATION_LINE_RE).match(line.strip())
     if m is None:
         return None
     key = re.sub(r"[^A-Z]", "", m["level"].upper())
@@ -78,6 +89,10 @@ def read_first_line(line: str) -> FirstLine | None:
         if c not in controls:
             controls.append(c)
     section = (int(m["sec"]), int(m["of"])) if m["sec"] else None
+    if bare:
+        return FirstLine(level=level, admin_control=admin, controls=tuple(controls),
+                         rel_to=rel_to, section=section, mrn="", origin="", serial=0,
+                         year=None, dropped_s=dropped_s, bare=True)
     origin = re.sub(r"[^A-Z]", "", m["origin"].upper())
     if origin == "SECSTATE":
         origin = "STATE"
@@ -194,8 +209,28 @@ def read_references(text: str, year: int | None) -> tuple[Reference, ...]:
         items = [(None, part.strip()) for part in text.split(";") if part.strip()]
     out = []
     for letter, item in items:
-        out.append(Reference(text=item, letter=letter, id=_cable_id(item, year)))
+        for part in _split_cable_list(item):
+            out.append(Reference(text=part, letter=letter, id=_cable_id(part, year)))
     return tuple(out)
+
+
+# T7: several cables in one item, ``TEHRAN 1091: TEHRAN 263: MOSCOW 1603``,
+# ``ALGIERS 110 AND ALGIERS 140``, ``STATE 1234, STATE 5678``. Split only when
+# every piece is a whole cable reference: ``STATE CA-3400 NOV 2, 1966`` and
+# ``PARIS 8760 AND PREVIOUS`` stay one reference.
+_T7_LIST_SEPARATOR_RE = re.compile(r"\s*[:,]\s*|\s+AND\s+", re.IGNORECASE)
+_T7_WHOLE_CABLE_RE = re.compile(
+    r"^(?:(?:\d{2}|\d{4})\s+)?[A-Z][A-Z]+(?:\s[A-Z]+){0,2}?\s+\d{1,7}$", re.IGNORECASE
+)
+
+
+def _split_cable_list(item: str) -> list[str]:
+    if not (":" in item or "," in item or " AND " in item.upper()):
+        return [item]
+    parts = [p for p in _T7_LIST_SEPARATOR_RE.split(item) if p]
+    if len(parts) > 1 and all(_T7_WHOLE_CABLE_RE.match(p) for p in parts):
+        return parts
+    return [item]
 
 
 def _cable_id(item: str, year: int | None) -> ReferenceId | None:

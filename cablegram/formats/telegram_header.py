@@ -28,11 +28,17 @@ H4_DE_RE = re.compile(
 H5_SECURITY_RE = re.compile(
     r"^(?P<warning>ZN[RY]\s+[UECST]{5})(?P<signals>(?:\s+[A-Z0-9]{3,4}(?=\s|$))*)\s*(?P<rest>.*)$"
 )
-# H6: ``[prosigns] DDHHMMZ MON YY [operating signals]``.
+# H6: ``[prosigns] DDHHMMZ MON YY [operating signals]``. 1970s texts may put a
+# space before the Z (``P R 221828 Z MAY 73``, H10); ``dtg_text`` drops it.
 H6_DTG_LINE_RE = re.compile(
-    r"^(?P<prosigns>(?:[ZOPR]\s+){0,3})(?P<dtg>\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})"
+    r"^(?P<prosigns>(?:[ZOPR]\s+){0,3})(?P<dtg>\d{6}\s?Z\s+[A-Za-z]{3}\s+\d{2,4})"
     r"(?P<signals>(?:\s+[A-Z0-9]{3,5})*)\s*$"
 )
+# H1: tape signals left at the end of 1970s texts, after the signature: the end
+# of message ``NNNN`` (``NNN``), the start-of-message ``ZCZC`` run into other
+# letters (``NMAFVVZCZ``) and ``ZZ`` operating-signal groups. Transmission
+# artefacts, never a signature (T11) nor text.
+H1_TAPE_LINE_RE = re.compile(r"^(?:N{3,}[A-Z]*|[A-Z]*ZCZC?[A-Z0-9]*|ZZ[A-Z]*)$")
 # H8: ``[RI/]PLA [PRECEDENCE] [MCN]``; ``ZEN/`` instead of an RI (not transmitted).
 H8_ADDRESSEE_RE = re.compile(
     r"^(?:(?P<ri>[RQ][A-Z]{3,6}|ZEN)\s?/\s?)?(?P<name>.*?)"

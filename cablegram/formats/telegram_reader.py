@@ -33,6 +33,7 @@ from cablegram.formats.telegram_head import (
     split_subject_marking,
 )
 from cablegram.formats.telegram_header import (
+    H1_TAPE_LINE_RE,
     H2_TRANSMISSION_ID_RE,
     H3_RI_ONLY_RE,
     H3_ROUTING_RE,
@@ -158,7 +159,8 @@ class TelegramReader:
         h = self.h
         c0 = s[0]
         if self.addr_mode is not None:
-            if self.first is None and read_first_line(s) is not None:
+            if self.first is None and (read_first_line(s) is not None
+                                       or self._bare_first_line(s, i) is not None):
                 self.addr_mode = None
                 return False
             if (c0 not in "TIX" or not s.startswith(("TO ", "INFO ", "XMT "))) \
@@ -202,7 +204,10 @@ class TelegramReader:
                 self._new_header(i)
                 h = self.h
             h.dtg_prosigns = " ".join(m["prosigns"].split()) or None
-            h.dtg_text = m["dtg"]
+            dtg_text = m["dtg"]
+            if dtg_text[6] == " ":  # ``221828 Z MAY 73`` (H6, H10)
+                dtg_text = dtg_text[:6] + dtg_text[7:].lstrip()
+            h.dtg_text = dtg_text
             h.dtg_line = i
             h.operating_signals.extend(m["signals"].split())
             h.started = True
@@ -230,7 +235,8 @@ class TelegramReader:
             return True
         if (not h.started and self.first is None and not self.head_seen
                 and (H10_DISTRIBUTION_RE.match(s) or is_page_marker(s)
-                     or T1_BARE_LEVEL_RE.match(s))):
+                     or T1_BARE_LEVEL_RE.match(s))
+                and self._bare_first_line(s, i) is None):
             self.note("H10", f"1970s distribution or page line skipped: {s!r}", i, repair=True)
             return True
         # The 1970s distribution block may also sit between the DTG and FM lines.
@@ -274,6 +280,13 @@ class TelegramReader:
             self.kept.append(s)
             if fl.dropped_s:
                 self.note("T1", f"classification line lacks its leading S: {s!r}", i)
+            self.mode = None
+            return True
+        if self.first is None and (fl := self._bare_first_line(s, i)):
+            # A draft's classification line: level and section, no MRN (T1).
+            self.first = fl
+            self.first_line_text = " ".join(s.split())
+            self.kept.append(s)
             self.mode = None
             return True
         if c0 in "Ee" and (m := T4_EO_RE.match(s)):
@@ -370,6 +383,16 @@ class TelegramReader:
             return True
         return False
 
+    def _bare_first_line(self, s: str, i: int) -> FirstLine | None:
+        """A classification line without an MRN (T1), when no full one follows: a
+        draft's; before a full line it is a 1970s page banner (H10)."""
+        if s[0] not in "CSTUELcsteul" or len(s) > 60:
+            return None
+        fl = read_first_line(s, bare=True)
+        if fl is None or self._first_line_ahead(i):
+            return None
+        return fl
+
     def _head_field_ahead(self, i: int) -> bool:
         """A SUBJECT or REF block goes on after a blank line when a REF or
         classified-by line (T7, T8) still follows, before any paragraph."""
@@ -444,6 +467,10 @@ class TelegramReader:
                 return
             if s in _END_LINES:
                 return
+            if len(s) < 40 and H1_TAPE_LINE_RE.match(s):
+                self.note("H1", f"tape signal {s!r} removed (not a signature, T11)", i,
+                          repair=True)
+                return
             if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
                 self.note("H10", f"page banner removed: {s!r}", i, repair=True)
                 self.pending_blank = False
@@ -516,7 +543,7 @@ class TelegramReader:
             if fm_origin:
                 self.note("T2", f"redacted origin read from the FM line: {fm_origin}", None)
                 fl = replace(fl, origin=fm_origin)
-        if fl is not None:
+        if fl is not None and not fl.bare:
             origin = fl.origin
             yy = year % 100 if year is not None else (fl.year if fl.year is not None else None)
             if yy is not None:
@@ -525,7 +552,12 @@ class TelegramReader:
                 self.note("H4", f"DE serial {h.station_serial} differs from the message "
                           f"reference serial {fl.serial}", None)
         else:
-            self.note("T1", "no classification line with a message reference number", None)
+            if fl is not None:
+                self.note("T1", "the classification line has no message reference number; "
+                          f"level {fl.level.label} read from it", None)
+            else:
+                self.note("T1", "no classification line with a message reference number",
+                          None)
             if h.fm and h.station_serial is not None and year is not None:
                 origin = origin_from_fm(h.fm)
                 if origin:
@@ -555,7 +587,7 @@ class TelegramReader:
             originator_name=h.fm, originator_ri=h.station or h.fm_ri, origin=origin,
             to=tuple(to), info=tuple(info), xmt=tuple(xmt), classification=classification,
             classification_line=self.first_line_text, section=fl.section if fl else None,
-            mrn=fl.mrn if fl else None, captions=tuple(self.captions),
+            mrn=fl.mrn if fl and not fl.bare else None, captions=tuple(self.captions),
             passing=tuple(self.passing), eo=self.eo, declassify_instruction=self.decl,
             declassify_on=decl_on, tags=tags, subject=subject, subject_marking=marking,
             references=refs, classified_by=cb, paragraphs=paragraphs, spans=spans,

@@ -88,10 +88,7 @@ def _render_text(c: Cable) -> str:
     if head:
         blocks.append("\n".join(head))
     if c.references:
-        refs = " ".join(
-            (f"{r.letter}. {r.text}" if r.letter else r.text) for r in c.references
-        ) if any(r.letter for r in c.references) else "; ".join(r.text for r in c.references)
-        blocks.append(f"REF: {refs}")
+        blocks.append(f"REF: {_references(c)}")
     if c.classified_by is not None:
         blocks.append(f"Classified By: {c.classified_by.text}")
     for p in c.paragraphs:
@@ -99,3 +96,20 @@ def _render_text(c: Cable) -> str:
     if c.signature:
         blocks.append("\n".join(c.signature))
     return "\n\n".join(blocks) + "\n"
+
+
+def _references(c: Cable) -> str:
+    """The REF block (T7): a lettered list, or references separated by ``;``.
+    Cables read from one lettered item (``B. ALGIERS 110 AND ALGIERS 140``)
+    share its letter and are written back as one item, comma-separated."""
+    if not any(r.letter for r in c.references):
+        return "; ".join(r.text for r in c.references)
+    items: list[str] = []
+    prev: str | None = None
+    for r in c.references:
+        if r.letter and r.letter == prev:
+            items[-1] += f", {r.text}"
+        else:
+            items.append(f"{r.letter}. {r.text}" if r.letter else r.text)
+        prev = r.letter
+    return " ".join(items)

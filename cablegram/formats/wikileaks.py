@@ -11,6 +11,7 @@ displayed text is kept).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
@@ -18,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 from cablegram.errors import FormatError, RuleError
 from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.telegram import read_telegram
-from cablegram.model import Cable, Dtg, ParseWarning, Source
+from cablegram.model import Cable, Dtg, ParseWarning, ReferenceId, Source
 
 FORMAT = "wikileaks-html"
 _TABLE_KEYS = ("reference_id", "created", "released", "classification", "origin")
@@ -45,8 +46,9 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
     # The header block, a blank line, then the text block: one telegram (H1).
     text = "\n\n".join(blocks)
     try:
-        return read_telegram(text, source=source, strict=strict,
-                             fallback_dtg=_table_dtg(metadata))
+        cable = read_telegram(text, source=source, strict=strict,
+                              fallback_dtg=_table_dtg(metadata))
+        return _table_reference_id(cable, metadata)
     except RuleError:
         raise
     except FormatError as exc:  # pragma: no cover - parse_telegram raises RuleError only
@@ -71,6 +73,32 @@ def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
     if not blocks:
         blocks = [pre.text(deep=True) for pre in tree.css("pre")]
     return metadata, blocks
+
+
+def _table_reference_id(cable: Cable, metadata: dict[str, str]) -> Cable:
+    """The table's Reference ID for pages whose text has no message reference
+    number (partial extracts, T2); the text wins whenever it has one."""
+    cell = metadata.get("reference_id", "")
+    if not cell:
+        return cable
+    try:
+        table_id = ReferenceId.parse(cell)
+    except ValueError:
+        return cable
+    if cable.reference_id is not None:
+        if cable.reference_id == table_id:
+            return cable
+        note = ParseWarning("T2", f"the page's Reference ID says {cell!r} but the text "
+                                  f"gives {cable.reference_id}")
+        return replace(cable, warnings=(*cable.warnings, note))
+    notes = [ParseWarning("T2", f"reference id {table_id} taken from the page's Reference ID; "
+                                "the text has no message reference number")]
+    origin = cable.origin
+    if origin is None:
+        origin = table_id.origin
+        notes.append(ParseWarning("T2", f"origin {origin} taken from the page's Reference ID"))
+    return replace(cable, reference_id=table_id, origin=origin,
+                   warnings=(*cable.warnings, *notes))
 
 
 def _table_dtg(metadata: dict[str, str]) -> Dtg | None:
