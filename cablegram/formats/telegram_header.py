@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cablegram.model import Addressee, Precedence
 
@@ -81,6 +82,8 @@ class HeaderState:
         return self.started
 
 
+# Addressee lines repeat from cable to cable (speed, issue 2); Addressee is frozen.
+@lru_cache(maxsize=4096)
 def read_addressee(text: str) -> Addressee:
     """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
     s = " ".join(text.split())
