@@ -116,8 +116,20 @@ class TelegramReader:
 
     # -- the loop ---------------------------------------------------------------
     def read(self, raw: str) -> Cable:
-        for i, line in enumerate(self.lines, start=1):
-            s = line.strip()
+        # Two loops (speed, issue 2): the head, line by line through every
+        # recogniser; then the body, where most lines are running text. The body
+        # loop hands back to the head loop when _body_line restarts the head.
+        i, n = 0, len(self.lines)
+        while i < n:
+            i = self._read_body(i) if self.body_started else self._read_head(i)
+        return self._finish(raw)
+
+    def _read_head(self, start: int) -> int:
+        """Lines from ``start`` (0-based) until the body starts; the next index."""
+        lines = self.lines
+        for idx in range(start, len(lines)):
+            s = lines[idx].strip()
+            i = idx + 1
             if not s:
                 self._blank()
                 continue
@@ -125,23 +137,43 @@ class TelegramReader:
                 s, _ = strip_pilcrow(s)
                 if not s:
                     continue
-            if self.body_started:
-                # Fast path (speed, issue 2): a long line of running text inside a
-                # paragraph; every case _body_line treats specially is excluded.
-                if (not self.pending_blank and len(s) >= 40 and self.paras
-                        and self.first is not None and not s[0].isdigit()
-                        and not s[-1].isdigit() and s[0] not in "(-" and s[1] not in ".)"):
-                    self.paras[-1].parts.append((" ", s, i))
-                    continue
-            else:
-                if self._header_line(s, i):
-                    self.kept.append(s)
-                    continue
-                if self._head_line(s, i):
-                    continue
-                self._start_body(i)
+            if self._header_line(s, i):
+                self.kept.append(s)
+                continue
+            if self._head_line(s, i):
+                continue
+            self._start_body(i)
             self._body_line(s, i)
-        return self._finish(raw)
+            return i
+        return len(lines)
+
+    def _read_body(self, start: int) -> int:
+        """Body lines from ``start`` until the end (or a restart of the head)."""
+        lines = self.lines
+        body_line = self._body_line
+        # The open paragraph's parts, when a running-text line may join it directly.
+        parts = self.paras[-1].parts if self.paras and self.first is not None else None
+        for idx in range(start, len(lines)):
+            s = lines[idx].strip()
+            if not s:
+                self.pending_blank = True
+                continue
+            if s[0] == "¶":
+                s, _ = strip_pilcrow(s)
+                if not s:
+                    continue
+            # Fast path: a long line of running text inside a paragraph; every
+            # case _body_line treats specially is excluded.
+            if (parts is not None and len(s) >= 40 and not self.pending_blank
+                    and not s[0].isdigit() and not s[-1].isdigit() and s[0] not in "(-"
+                    and s[1] not in ".)"):
+                parts.append((" ", s, idx + 1))
+                continue
+            body_line(s, idx + 1)
+            if not self.body_started:
+                return idx + 1
+            parts = self.paras[-1].parts if self.paras and self.first is not None else None
+        return len(lines)
 
     def _blank(self) -> None:
         if self.body_started:
