@@ -43,6 +43,6 @@ def test_bench_smoke_writes_results_and_report(tmp_path: Path) -> None:
     mix = r["search"]["mix"]
     assert {"with_facets_ms", "without_facets_ms", "fts5_ms", "tantivy_ms"} <= set(mix)
     assert set(mix["with_facets_ms"]) >= {"p50", "p95", "p99"}
-    assert r["search"]["queries"]["word"]["hits"] > 0
+    assert r["search"]["queries"]["common_word"]["hits"] > 0
     text = md.read_text()
     assert "# Benchmarks" in text and "Search latency" in text and "FTS5" in text

@@ -160,6 +160,20 @@ def test_features_follow_the_measured_distributions() -> None:
     assert len({c.origin for c in sample}) > 50
 
 
+def test_text_has_a_long_tail_of_rare_words() -> None:
+    """Topics and invented names follow Zipf weights, so search meets rare terms too."""
+    import re
+
+    sample = list(generate(1500, seed=4))
+    df: Counter[str] = Counter()
+    for c in sample:
+        df.update(set(re.findall(r"[a-z]+", c.body.lower())))
+    assert len(df) > 1500
+    rare = [w for w, n in df.items() if n <= 3]
+    assert len(rare) > 500
+    assert sum(1 for c in sample if "Embassy" in c.body) > len(sample) // 2
+
+
 def test_language_model_is_our_own_and_fills_every_slot() -> None:
     m = model()
     assert ("<s>", "<s>") in m.table

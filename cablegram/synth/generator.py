@@ -45,7 +45,7 @@ from cablegram.model import (
 )
 from cablegram.synth import distributions as dist
 from cablegram.synth.distributions import Sampler, int_hist
-from cablegram.synth.language import SURNAMES, Language, slot_values
+from cablegram.synth.language import SURNAMES, Language, Pools, fill, slot_values
 from cablegram.vocab.tags import kind_of, tag_info
 
 FORMAT = "synthetic"
@@ -186,6 +186,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.m = _Model(distributions if distributions is not None else dist.shipped())
         self.lang = Language.build(seed)
+        self.pools = Pools.build(seed)
         self.state = _State({}, {}, {}, deque(maxlen=4000), {})
         self._marks: dict[Level, Sampler[str] | None] = {}
 
@@ -326,14 +327,15 @@ class Generator:
         return tuple(paras), tuple(spans)
 
     def _subject(self, post: Post, slots: dict[str, str]) -> str:
-        n = max(2, self.m.subject_words.draw(self.rng))
-        words = " ".join(self.rng.choices(self.lang.sentences, k=2)).split()
+        """``COUNTRY: `` then, most often, the cable's topic, then words of the text (T6)."""
+        rng = self.rng
+        n = max(2, self.m.subject_words.draw(rng))
         head = (post.country if post.origin != "STATE" else slots["COUNTRY"]).upper()
+        words = fill(" ".join(rng.choices(self.lang.sentences, k=2)), slots).split()
         body = [w.strip(".,;:?").upper() for w in words if w.strip(".,;:?")]
-        text = f"{head}: " + " ".join(body[: max(1, n - len(head.split()))])
-        for k, v in slots.items():
-            text = text.replace("{" + k + "}", v.upper())
-        return text.replace("{", "").replace("}", "")
+        if rng.random() < 0.6:
+            body = [*slots["TOPIC"].upper().split(), *body]
+        return f"{head}: " + " ".join(body[: max(1, n - len(head.split()))])
 
     def _classified_by(self, level: Level) -> ClassifiedBy | None:
         if level < Level.CONFIDENTIAL:
@@ -364,7 +366,7 @@ class Generator:
             level, admin = Level.SBU, "SBU"  # C1: UNCLAS with SENSITIVE is SBU traffic
         prec = m.precedence.draw(rng)
         country_post = post if post.origin != "STATE" else m.origin.draw(rng)
-        slots = slot_values(rng, country_post.country, country_post.city)
+        slots = slot_values(rng, country_post.country, country_post.city, self.pools)
         paragraphs, spans = self._paragraphs(level, slots)
         # A long cable goes out in sections (T1, T10), as many as its length needs
         # with a section holding up to twice the measured median characters per

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from cablegram.synth.distributions import Sampler
+
 PHRASES = Path(__file__).parent / "data" / "phrases.txt"
+TOPICS = Path(__file__).parent / "data" / "topics.txt"
+# Syllables for invented surnames: a long tail of rare words, as real cables have.
+_ONSETS = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch",
+           "sh", "br", "dr", "kr", "tr", "mb", "nd")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ia")
+_ENDINGS = ("", "n", "r", "s", "v", "k", "ski", "ez", "ov", "ani", "ini", "ovic", "sen", "ura")
 
 _START = "<s>"
 _END = "</s>"
@@ -135,12 +143,63 @@ def fill(text: str, slots: dict[str, str]) -> str:
         return _SLOT_RE.sub(lambda m: slots.get(m.group(1), m.group(1).lower()), text)
 
 
-def slot_values(rng: random.Random, country: str, city: str) -> dict[str, str]:
-    """The slot values of one cable: its country and city, a person, a date."""
+def _zipf(items: Sequence[str]) -> Sampler[str]:
+    """Draw the i-th item with weight 1/(i+1): a few common, a long tail of rare ones."""
+    return Sampler.of([(x, 1.0 / (i + 1)) for i, x in enumerate(items)])
+
+
+def invented_surnames(seed: int, size: int = 5000) -> list[str]:
+    """``size`` distinct surnames made of syllables, ours first; the same for the same seed."""
+    rng = random.Random(f"surnames:{seed}")
+    out = list(SURNAMES)
+    seen = set(out)
+    while len(out) < size:
+        name = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS)
+                       for _ in range(rng.randint(1, 3))) + rng.choice(_ENDINGS)
+        name = name.capitalize()
+        if len(name) > 3 and name not in seen:
+            seen.add(name)
+            out.append(name)
+    return out
+
+
+def read_topics(path: Path = TOPICS) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class Pools:
+    """Zipf-weighted pools for the person and topic slots, built once per seed."""
+
+    people: Sampler[str]
+    topics: Sampler[str]
+
+    @classmethod
+    def build(cls, seed: int) -> Pools:
+        names = invented_surnames(seed)
+        # Shuffle all but our own names so that common and rare invented names vary by seed.
+        tail = names[len(SURNAMES):]
+        random.Random(f"people:{seed}").shuffle(tail)
+        return cls(_zipf([*SURNAMES, *tail]), _zipf(read_topics()))
+
+
+@cache
+def default_pools() -> Pools:
+    return Pools.build(0)
+
+
+def slot_values(rng: random.Random, country: str, city: str,
+                pools: Pools | None = None) -> dict[str, str]:
+    """The slot values of one cable: its country, city and topics, a person, a date."""
+    p = pools or default_pools()
+    topic = p.topics.draw(rng)
     return {
         "COUNTRY": country,
         "CITY": city,
-        "PERSON": rng.choice(SURNAMES),
+        "TOPIC": topic,
+        "TOPIC2": p.topics.draw(rng),
+        "PERSON": p.people.draw(rng),
         "OFFICIAL": rng.choice(OFFICIALS),
         "MINISTRY": rng.choice(MINISTRIES),
         "ORG": rng.choice(ORGANISATIONS),
