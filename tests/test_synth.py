@@ -190,3 +190,20 @@ def test_distributions_file_is_checked(tmp_path: Path) -> None:
     bad.write_text('{"years": {}}')
     with pytest.raises(Exception, match="re-run"):
         dist.load(bad)
+
+
+def test_wikileaks_writer_escapes_cable_text(cables: list[Cable]) -> None:
+    """Cable text is untrusted: markup in it is written escaped and reads back as text."""
+    import dataclasses
+
+    c = cables[0]
+    evil = "<script>alert(1)</script> <a href='x'>see</a>"
+    para = dataclasses.replace(c.paragraphs[0], text=f"{c.paragraphs[0].text} {evil}")
+    c = dataclasses.replace(c, subject=f"{c.subject} <B>BOLD</B>",
+                            paragraphs=(para, *c.paragraphs[1:]))
+    page = wikileaks_writer.page(c, render_telegram(c))
+    assert "<script>" not in page and "<B>" not in page
+    assert "&lt;script&gt;" in page
+    read = parse_wikileaks_html(page.encode("utf-8"))
+    assert read.subject == c.subject
+    assert evil in read.paragraphs[0].text
