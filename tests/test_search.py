@@ -153,6 +153,15 @@ def test_paging_walks_the_same_order(index: SearchIndex) -> None:
     assert beyond.total == 6 and beyond.results == []
 
 
+def test_huge_offsets_and_limits_never_reach_tantivy(index: SearchIndex) -> None:
+    # tantivy reserves memory for offset + limit hits: 10**12 would abort the process
+    r = index.search("", OWNER, limit=10, offset=10**12)
+    assert r.total == 6 and r.results == []
+    assert len(index.search("", OWNER, limit=10_000, offset=5).results) == 1
+    with pytest.raises(QueryError, match="more than 10000 results a page"):
+        index.search("", OWNER, limit=10**9)
+
+
 def test_limit_zero_counts_only(index: SearchIndex) -> None:
     r = index.search("munitions", OWNER, limit=0)
     assert r.total == 3 and r.results == []

@@ -58,6 +58,7 @@ FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,
 # a multi-valued fast field costs several times more to aggregate over 250k cables.
 CAVEAT_SEP = "|"
 FACET_SIZE = 50  # values per facet, most frequent first
+MAX_LIMIT = 10_000  # results a page; more is an export
 # Large enough that every segment reports every value: the counts are exact, not
 # tantivy's per-segment top-N estimate.
 _SEGMENT_SIZE = 1_000_000
@@ -349,22 +350,31 @@ class SearchIndex:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
+        if limit > MAX_LIMIT:
+            raise QueryError(f"limit {limit} is more than {MAX_LIMIT} results a page; page "
+                             f"with offset, or export the whole result set")
         node = parse(query)
         q = self._query(node, principal, today)
         searcher = self._searcher()
         if sort == "relevance" and not has_text(node):
             sort = "-date"
+        # tantivy reserves room for offset + limit hits up front: never ask for more
+        # than the index holds (an offset of 10**12 would abort the process).
+        room = min(limit, max(int(searcher.num_docs) - offset, 0))
         try:
-            if sort == "relevance":
-                res = searcher.search(q, max(limit, 1), count=True, offset=offset)
+            if room == 0:
+                res = searcher.search(q, 1, count=True)
+            elif sort == "relevance":
+                res = searcher.search(q, room, count=True, offset=offset)
             else:
                 order = tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc
-                res = searcher.search(q, max(limit, 1), count=True, offset=offset,
+                res = searcher.search(q, room, count=True, offset=offset,
                                       order_by_field=F.TS, order=order)
         except ValueError as exc:
             raise ArchiveError(f"search failed: {exc}") from exc
         total = int(getattr(res, "count", 0) or 0)  # count is missing from the stubs
-        hits = self._hits(searcher, node, res.hits[:limit], sort == "relevance")
+        found = res.hits[:room] if room else []
+        hits = self._hits(searcher, node, found, sort == "relevance")
         facet_counts: dict[str, list[tuple[str, int]]] = {}
         histogram: list[tuple[str, int]] = []
         if facets and total:
