@@ -150,6 +150,7 @@ ERRORS = [
     ("NOT " * 500 + "x", "more than 64 deep"),
     ("-" * 500 + "x", "more than 64 deep"),
     ("word " * 1200, "the limit is 5000"),
+    ("tag:" + "A" * 101 + "*", "a prefix* can have at most 100"),
 ]
 
 

@@ -69,6 +69,7 @@ TEXT_FIELDS = (F.SUBJECT, F.BODY)
 SUBJECT_BOOST = 2.0
 MIN_PREFIX = 2  # a one-letter prefix would expand to a large part of the dictionary
 MAX_QUERY_CHARS = 5000  # a long pasted paragraph still fits; a runaway one does not
+MAX_PREFIX_CHARS = 100  # longer ones make tantivy's prefix automaton too big
 MAX_DEPTH = 64  # parentheses and NOTs inside one another (the parser recurses)
 
 
@@ -525,6 +526,9 @@ class _Parser:
     def value(self, field: str | None, raw: str, phrase: bool, pos: int) -> Node | None:
         prefix = raw.rstrip().endswith("*")
         base = raw.rstrip().rstrip("*") if prefix else raw
+        if prefix and len(base) > MAX_PREFIX_CHARS:
+            raise QueryError(f"the prefix at position {pos + 1} is {len(base)} characters long; "
+                             f"a prefix* can have at most {MAX_PREFIX_CHARS}")
         if field is not None:
             return FIELDS[field](base, phrase, prefix, pos)
         text = _text(TEXT_FIELDS, base, prefix, pos)
