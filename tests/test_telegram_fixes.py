@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import corpus_path
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cablegram.formats import read_paths
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_head import read_references
+from cablegram.formats.telegram_header import H8_ADDRESSEE_RE, split_addressee
 from cablegram.formats.wikileaks import parse_wikileaks_html
 from cablegram.model import Cable, Level, ReferenceId
 
@@ -234,3 +237,17 @@ def test_t1_banner_before_a_full_line_is_still_a_banner() -> None:
     c = parse_telegram("LIMITED OFFICIAL USE\n\n" + OLD_HEAD)
     assert c.reference_id == ReferenceId(74, "STATE", 12345)
     assert c.classification_line == "LIMITED OFFICIAL USE STATE 012345"
+
+
+# --- H8: the addressee reader agrees with the rule's pattern -----------------------
+_ADDRESSEE_WORDS = ["RUEHC/", "ZEN/", "RUEHC /", "SECSTATE", "WASHDC", "AMEMBASSY", "NIACT",
+                    "IMMEDIATE", "IMMED", "PRIORITY", "ROUTINE", "FLASH", "1234", "12345",
+                    "0202-0203", "-", "1234-", "-5678", "\u0661\u0662\u0663\u0664", "/"]
+
+
+@given(st.lists(st.sampled_from(_ADDRESSEE_WORDS), max_size=7))
+def test_h8_split_addressee_matches_the_pattern(words: list[str]) -> None:
+    s = " ".join(" ".join(words).split())
+    m = H8_ADDRESSEE_RE.match(s)
+    assert m is not None
+    assert split_addressee(s) == (m["ri"], m["name"], m["prec"], m["mcn"])

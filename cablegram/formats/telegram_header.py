@@ -82,17 +82,70 @@ class HeaderState:
         return self.started
 
 
+_H8_RI_PREFIX_RE = re.compile(r"(?P<ri>[RQ][A-Z]{3,6}|ZEN)\s?/\s?")
+_H8_PRECEDENCE_WORDS = ("NIACT IMMEDIATE", "NIACT IMMED", "IMMEDIATE", "IMMED", "PRIORITY",
+                        "ROUTINE", "FLASH")
+
+
+def _is_mcn_part(token: str) -> bool:
+    return len(token) == 4 and token.isdecimal()
+
+
+def _mcn_lengths(tokens: list[str]) -> tuple[int, ...]:
+    """How many tokens at the end of ``tokens`` may form an MCN (H9), longest
+    first: ``0101``, ``0202-0203``, ``0202 - 0203``, ``0202- 0203``, ``0202 -0203``."""
+    last = tokens[-1]
+    n = len(tokens)
+    if _is_mcn_part(last):
+        if n >= 3 and tokens[-2] == "-" and _is_mcn_part(tokens[-3]):
+            return (3, 1)
+        if n >= 2 and tokens[-2][-1:] == "-" and _is_mcn_part(tokens[-2][:-1]):
+            return (2, 1)
+        return (1,)
+    if len(last) == 9 and last[4] == "-" and _is_mcn_part(last[:4]) and _is_mcn_part(last[5:]):
+        return (1,)
+    if (n >= 2 and len(last) == 5 and last[0] == "-" and _is_mcn_part(last[1:])
+            and _is_mcn_part(tokens[-2])):
+        return (2,)
+    return ()
+
+
+def split_addressee(s: str) -> tuple[str | None, str, str | None, str | None]:
+    """RI, name, precedence word and MCN of a whitespace-normalised addressee line:
+    the groups of ``H8_ADDRESSEE_RE`` (the shortest name leaving a precedence and
+    MCN), found from the end of the line (speed, issue 2: the lazy pattern tries
+    every position). A test checks both agree."""
+    ri = None
+    rest = s
+    if "/" in s and (m := _H8_RI_PREFIX_RE.match(s)):
+        ri, rest = m["ri"], s[m.end():]
+    tokens = rest.split(" ") if rest else []
+    mcn = prec = None
+    if len(tokens) > 1:
+        for k in _mcn_lengths(tokens):
+            if len(tokens) > k:  # the name is never empty
+                mcn = " ".join(tokens[-k:])
+                tokens = tokens[:-k]
+                break
+    if len(tokens) > 1:
+        for word in _H8_PRECEDENCE_WORDS:
+            w = word.count(" ") + 1
+            if len(tokens) > w and " ".join(tokens[-w:]) == word:
+                prec = word
+                tokens = tokens[:-w]
+                break
+    return ri, " ".join(tokens), prec, mcn
+
+
 # Addressee lines repeat from cable to cable (speed, issue 2); Addressee is frozen.
 @lru_cache(maxsize=4096)
 def read_addressee(text: str) -> Addressee:
     """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
     s = " ".join(text.split())
-    m = H8_ADDRESSEE_RE.match(s)
-    assert m is not None  # the pattern matches any string
-    ri = m["ri"]
-    name = m["name"].strip()
-    prec_word = m["prec"]
-    mcn = m["mcn"].replace(" ", "") if m["mcn"] else None
+    ri, name, prec_word, mcn = split_addressee(s)
+    name = name.strip()
+    if mcn:
+        mcn = mcn.replace(" ", "")
     if not name:
         # "RUEHC/IMMEDIATE" or a bare precedence: keep the text as the name.
         name, prec_word, mcn = s, None, None
