@@ -247,3 +247,20 @@ def test_kill_9_during_sync_never_overstates_progress(tmp_path: Path) -> None:
     assert ix.sync(store) == n - seq
     assert ix.num_docs() == n
     assert [h.reference_id for h in ix.search("w2999", OWNER).results] == ["07OSLO3999"]
+
+
+def test_an_index_ahead_of_its_store_is_rebuilt(tmp_path: Path) -> None:
+    """The database was replaced (or restored from an older backup): the index's
+    cables may not exist any more, so it starts again from the store."""
+    old = ListStore()
+    for n in range(3):
+        old.add(make_cable(f"07OSLO{500 + n}"))
+    ix = SearchIndex(tmp_path / "ix")
+    ix.sync(old)
+    assert ix.last_seq() == 3
+    new = ListStore()
+    new.add(make_cable("08OSLO1"))
+    assert ix.sync(new) == 1
+    assert found(ix) == ["08OSLO1"]
+    assert ix.last_seq() == 1
+    assert ix.sync(new) == 0

@@ -259,13 +259,18 @@ class SearchIndex:
     def sync(self, store: ChangeFeed) -> int:
         """Apply the store's changes since :meth:`last_seq`; return how many were applied.
 
-        Cheap when there is nothing new (one read of the state file, one store
-        query): the archive calls it before every search.
+        Cheap when there is nothing new (one read of the state file, two small
+        store queries): the archive calls it before every search. An index
+        ahead of its store (the database was replaced, or restored from an older
+        backup) holds cables the store may not have: it is rebuilt, and the
+        number of cables indexed is returned.
         """
         with self._write_lock:
             seq = self.last_seq()
             changes = store.changes_since(seq, _BATCH)
             if not changes:
+                if seq and store.max_seq() < seq:
+                    return self._rebuild(store)
                 return 0
             writer = self._writer()
             applied = pending = 0
@@ -301,21 +306,25 @@ class SearchIndex:
         Searches see the old index until the commit, never a half-built one.
         """
         with self._write_lock:
-            writer = self._writer()
-            seq = 0
-            try:
-                writer.delete_all_documents()
-                while changes := store.changes_since(seq, _BATCH):
-                    seq = max(seq, self._apply(writer, changes))
-                writer.commit()
-                self._write_state(seq)
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
-            self.index.reload()
-            return int(self.index.searcher().num_docs)
+            return self._rebuild(store)
+
+    def _rebuild(self, store: ChangeFeed) -> int:
+        """The body of :meth:`rebuild`; the caller holds the write lock."""
+        writer = self._writer()
+        seq = 0
+        try:
+            writer.delete_all_documents()
+            while changes := store.changes_since(seq, _BATCH):
+                seq = max(seq, self._apply(writer, changes))
+            writer.commit()
+            self._write_state(seq)
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
 
     # --- reading -------------------------------------------------------------------
 
