@@ -106,3 +106,17 @@ def test_search_through_open_archive_postgres(pg_url: str, tmp_path: Path) -> No
     with open_archive(pg_url) as archive:
         check_archive(archive)
     assert (tmp_path / "pg.index").is_dir()
+
+
+def test_a_replaced_database_does_not_leave_stale_hits(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with open_archive(str(db)) as archive:
+        for c in cables():
+            archive.add(c)
+        assert archive.search("munitions", Principal.archive_owner()).total == 4
+    for f in tmp_path.glob("a.db*"):  # the database (and its WAL) gone; the index kept
+        f.unlink()
+    with open_archive(str(db)) as archive:
+        archive.add(cables()[2])
+        r = archive.search("", Principal.archive_owner())
+        assert [h.reference_id for h in r.results] == ["06PARIS100"]
