@@ -86,7 +86,7 @@ def expected_facets(cables: list[Cable]) -> dict[str, dict[str, int]]:
         "tags": dict(Counter(t.code for c in cables for t in c.tags)),
         "origin": dict(Counter(c.origin for c in cables if c.origin)),
         "classification": dict(labels),
-        "year": dict(Counter(f"{c.year:04d}" for c in cables if c.year)),
+        "year": dict(Counter(f"{c.dtg.when.year:04d}" for c in cables if c.dtg)),
         "precedence": dict(Counter(c.precedence.word for c in cables)),
         "caveats": dict(Counter(v for c in cables for v in c.caveats)),
     }
