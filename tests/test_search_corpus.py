@@ -125,3 +125,18 @@ def test_public_sees_only_what_may_read_allows(archive: SqlArchive,
 def test_corpus_path_helper_points_outside_the_repo() -> None:
     here = Path(__file__).resolve().parents[1]
     assert here not in corpus_path("seed").parents
+
+
+CLICK_FIELDS = {"tags": "tag", "origin": "origin", "classification": "class",
+                "precedence": "precedence", "caveats": "caveat", "year": "year"}
+
+
+@pytest.mark.parametrize("who", [OWNER, Principal.public()], ids=["owner", "public"])
+def test_a_click_on_a_facet_value_finds_what_it_counted(archive: SqlArchive,
+                                                        who: Principal) -> None:
+    base = "embassy"
+    r = archive.search(base, who)
+    for facet, field in CLICK_FIELDS.items():
+        for value, n in r.facets[facet][:6]:
+            narrowed = f'{base} {field}:"{value}"'
+            assert archive.search(narrowed, who, facets=False).total == n, narrowed

@@ -39,6 +39,8 @@ from cablegram.archive.query import (
     cable_analyzer,
     compile_query,
     has_text,
+    norm_origin,
+    norm_tag,
     parse,
     positive_text,
 )
@@ -48,7 +50,7 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STATE_FILE = "cablegram-index.json"
 STATE_FILE_TMP = "cablegram-index.tmp"
 SORTS = ("relevance", "date", "-date")
@@ -126,10 +128,12 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     elif cable.cleaned:
         d.add_text(F.BODY, cable.cleaned)
         d.add_unsigned(F.PARA_LEVELS, int(cable.level))
-    for tag in dict.fromkeys(t.code for t in cable.tags):
+    # Tags and origin are kept in the form tag:/origin: search for, so that a
+    # click on a facet value finds exactly the cables it counted.
+    for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):
         d.add_text(F.TAGS, tag)
     if cable.origin:
-        d.add_text(F.ORIGIN, cable.origin.upper())
+        d.add_text(F.ORIGIN, norm_origin(cable.origin))
     for v in (cable.originator_name, cable.originator_ri):
         if v:
             d.add_text(F.FM, v)

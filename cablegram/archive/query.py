@@ -308,11 +308,17 @@ def _addressee(field: str, value: str, prefix: bool) -> Node | None:
     """``to:RUEHC`` / ``to:"AMEMBASSY CANBERRA"``; ``from:OSLO`` also matches the origin."""
     text = _text((F.TO,) if field == "to" else (F.FM,), value, prefix)
     if field == "from":
-        return _or([text, Keyword(F.ORIGIN, _norm_origin(value), prefix)])
+        return _or([text, Keyword(F.ORIGIN, norm_origin(value), prefix)])
     return text
 
 
-def _norm_origin(value: str) -> str:
+def norm_tag(value: str) -> str:
+    """A TAGS value as indexed and as searched: upper case, single spaces (T5)."""
+    return " ".join(value.upper().split())
+
+
+def norm_origin(value: str) -> str:
+    """An origin as indexed and as searched: letters and digits, SECSTATE = STATE (T2)."""
     o = re.sub(r"[^A-Z0-9]", "", value.upper())
     return ORIGIN_ALIASES.get(o, o)
 
@@ -401,8 +407,8 @@ def _classification(value: str, phrase: bool, prefix: bool, pos: int) -> Node | 
 
 
 FIELDS: dict[str, FieldHandler] = {
-    "tag": _keyword(F.TAGS, lambda v: " ".join(v.upper().split())),
-    "origin": _keyword(F.ORIGIN, _norm_origin),
+    "tag": _keyword(F.TAGS, norm_tag),
+    "origin": _keyword(F.ORIGIN, norm_origin),
     "caveat": _keyword(F.CAVEATS, _caveat),
     "class": _classification,
     "precedence": _precedence,
