@@ -92,17 +92,23 @@ class ParaBuilder:
 
     def build(self) -> tuple[Paragraph, int]:
         """The cleaned paragraph (A1 repaired) and the number of A1 repairs."""
-        raw = "".join([x for sep, text, _ in self.parts for x in (sep, text)])
+        parts = self.parts
+        # One line (speed): no join, and no newline to look for (a line holds none).
+        single = len(parts) == 1
+        if single:
+            raw = parts[0][0] + parts[0][1]
+        else:
+            raw = "".join([x for sep, text, _ in parts for x in (sep, text)])
         if "\t" in raw:
             raw = _MULTISPACE_RE.sub(" ", raw)
         else:
             # Runs of spaces to one (speed: str.replace beats the regex; same result).
             while "  " in raw:
                 raw = raw.replace("  ", " ")
-        if "\n\n" in raw or raw[:1] == "\n" or raw[-1:] == "\n":
+        if not single and ("\n\n" in raw or raw[:1] == "\n" or raw[-1:] == "\n"):
             raw = "\n".join(b for b in raw.split("\n") if b)
         text, repairs = repair_punctuation(raw)
-        if "\n" in text:
+        if not single and "\n" in text:
             subs = tuple(b for b in text.split("\n") if is_subparagraph(b))
         else:
             subs = (text,) if is_subparagraph(text) else ()

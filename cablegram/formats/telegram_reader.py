@@ -191,8 +191,8 @@ class TelegramReader:
         h = self.h
         c0 = s[0]
         if self.addr_mode is not None:
-            if self.first is None and (read_first_line(s) is not None
-                                       or self._bare_first_line(s, i) is not None):
+            if self.first is None and c0 in "CSTUELcsteul" and (
+                    read_first_line(s) is not None or self._bare_first_line(s, i) is not None):
                 self.addr_mode = None
                 return False
             if (c0 not in "TIX" or not s.startswith(("TO ", "INFO ", "XMT "))) \
