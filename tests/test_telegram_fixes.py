@@ -3,6 +3,7 @@ invented snippets first, then the real corpus file that showed the fault."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cablegram.formats import read_paths
+from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_head import read_references
 from cablegram.formats.telegram_header import H8_ADDRESSEE_RE, split_addressee
@@ -251,3 +253,15 @@ def test_h8_split_addressee_matches_the_pattern(words: list[str]) -> None:
     m = H8_ADDRESSEE_RE.match(s)
     assert m is not None
     assert split_addressee(s) == (m["ri"], m["name"], m["prec"], m["mcn"])
+
+
+# --- A1: the quote patterns, reordered for speed, find what the rule's form finds ----
+_A1_OPEN_SPEC = re.compile(r"(?:(?<=^)|(?<=[\s(\[/-]))&(?=[\w$'])")
+_A1_CLOSE_SPEC = re.compile(r"(?<=[A-Za-z.,!?;:)\]'])[&8](?=[\s.,;:!?)\]-]|$)")
+
+
+@given(st.text(alphabet="&8 a(/-[.,)x\n$'Z", max_size=14), st.integers(0, 14))
+def test_a1_quote_patterns_match_their_specification(text: str, pos: int) -> None:
+    for fast, spec in ((_A1_OPEN_RE, _A1_OPEN_SPEC), (_A1_CLOSE_RE, _A1_CLOSE_SPEC)):
+        a, b = fast.search(text, pos), spec.search(text, pos)
+        assert (a and a.span()) == (b and b.span())

@@ -12,10 +12,13 @@ import re
 # An opening double quote became ``&`` (``&penal sanctions&``); a closing one
 # ``&`` or ``8``. An opening ``&`` sits at a word start and is followed by a
 # word character; ``R&D`` and ``AT&T`` (letters on both sides) are not quotes.
-_A1_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[/-]))&(?=[\w$'])")
+# The literal comes first (speed: the regex engine skips to it); the lookbehind
+# spans the ``&`` itself: not preceded by a character outside the set = at the
+# start or after one of them.
+_A1_OPEN_RE = re.compile(r"&(?<![^\s(\[/-]&)(?=[\w$'])")
 # A closing quote after an opening one: ``&`` or ``8`` right after a letter or
 # punctuation and before a space, punctuation or the end.
-_A1_CLOSE_RE = re.compile(r"(?<=[A-Za-z.,!?;:)\]'])[&8](?=[\s.,;:!?)\]-]|$)")
+_A1_CLOSE_RE = re.compile(r"[&8](?<=[A-Za-z.,!?;:)\]'][&8])(?=[\s.,;:!?)\]-]|$)")
 # An apostrophe became a comma inside a word: ``Ba,ath``, ``Betancourt,s``.
 # The literal comma comes first so that the regex engine can skip to it (speed).
 _A1_APOSTROPHE_RE = re.compile(r",(?<=[A-Za-z],)(?=[a-z])")

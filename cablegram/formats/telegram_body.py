@@ -98,7 +98,7 @@ class ParaBuilder:
         if single:
             raw = parts[0][0] + parts[0][1]
         else:
-            raw = "".join([x for sep, text, _ in parts for x in (sep, text)])
+            raw = "".join([sep + text for sep, text, _ in parts])
         if "\t" in raw:
             raw = _MULTISPACE_RE.sub(" ", raw)
         else:
