@@ -11,9 +11,8 @@ from conftest import corpus_path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cablegram.formats import read_paths, wikileaks
+from cablegram.formats import read_paths
 from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
-from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_head import read_references
 from cablegram.formats.telegram_header import H8_ADDRESSEE_RE, split_addressee
@@ -266,36 +265,3 @@ def test_a1_quote_patterns_match_their_specification(text: str, pos: int) -> Non
     for fast, spec in ((_A1_OPEN_RE, _A1_OPEN_SPEC), (_A1_CLOSE_RE, _A1_CLOSE_SPEC)):
         a, b = fast.search(text, pos), spec.search(text, pos)
         assert (a and a.span()) == (b and b.span())
-
-
-# --- the Cablegate page read by string operations gives what the HTML parser gives --
-def _both_ways(html: str) -> tuple[object, object]:
-    snippet = wikileaks._snippet(html)
-    return wikileaks._simple_page_parts(snippet), wikileaks._parsed_page_parts(snippet)
-
-
-def test_simple_page_parts_equal_the_parser_on_an_invented_page() -> None:
-    text = ("C O N F I D E N T I A L ZENDA 000042\n\nTAGS: <a href='/tag/PREL_0.html'>PREL"
-            "</a>\n\n<a href='#par1' name='par1'>\u00b6</a>1. (C) R&amp;D &amp; 5 &lt; 6 &#x000A;")
-    fast, parsed = _both_ways(_page("00ZENDA42", text).decode())
-    assert fast is not None and fast == parsed
-
-
-@pytest.mark.parametrize("odd", ["<br>", "<strong>X</strong>", "a\r\nb", "<<42>>"])
-def test_other_markup_goes_to_the_parser(odd: str) -> None:
-    page = _page("00ZENDA42", "UNCLAS ZENDA 000042\n\n1. TEXT " + odd + "\n").decode()
-    fast, _ = _both_ways(page)
-    assert fast is None
-    assert parse_wikileaks_html(page.encode()).reference_id == ReferenceId(0, "ZENDA", 42)
-
-
-def test_simple_page_parts_equal_the_parser_on_the_corpus() -> None:
-    pages = sorted(corpus_path("cablegate-2010").rglob("*.html"))
-    pages += sorted(corpus_path("cablegate-2011").rglob("*.html"))
-    simple = 0
-    for path in pages:
-        fast, parsed = _both_ways(decode_bytes(path.read_bytes()))
-        if fast is not None:
-            simple += 1
-            assert fast == parsed, path
-    assert simple > len(pages) // 2  # the string path really is the usual one

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
-from html import unescape as html_unescape
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -61,24 +60,11 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
 
 def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
     """The table's displayed cells and the texts of the ``<code><pre>`` blocks."""
-    snippet = _snippet(html)
-    fast = _simple_page_parts(snippet)
-    if fast is not None:
-        return fast
-    return _parsed_page_parts(snippet)
-
-
-def _snippet(html: str) -> str:
-    """From the table to the last ``<pre>`` block: all a reader needs of the page."""
     start = html.find(_TABLE_START)
     if start < 0:
         start = html.find("<code><pre>")
     end = html.rfind("</pre></code>")
-    return html[start:end + 13] if start >= 0 and end > start else html
-
-
-def _parsed_page_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
-    """:func:`_page_parts` by the HTML parser: any page."""
+    snippet = html[start:end + 13] if start >= 0 and end > start else html
     tree = LexborHTMLParser(snippet)
     metadata: dict[str, str] = {}
     table = tree.css_first("table.cable")
@@ -89,46 +75,6 @@ def _parsed_page_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
     blocks = [pre.text(deep=True) for pre in tree.css("code > pre")]
     if not blocks:
         blocks = [pre.text(deep=True) for pre in tree.css("pre")]
-    return metadata, blocks
-
-
-# The usual page (speed, issue 2): the table's cells and the ``<code><pre>``
-# blocks hold text, character references and ``<a>`` tags only (``/tag/`` links,
-# ``¶`` anchors). Such a page is read with string operations; anything else
-# (another tag, a ``<`` left in the text, a CR the HTML parser would rewrite)
-# goes to the HTML parser. Both give the same text: a test checks the corpus.
-_PRE_BLOCK_RE = re.compile(r"<code><pre>(.*?)</pre></code>", re.DOTALL)
-_TD_RE = re.compile(r"<td(?:\s[^<>]*)?>(.*?)</td>", re.DOTALL)
-_A_TAG_RE = re.compile(r"</?a(?:\s[^<>]*)?>")
-
-
-def _simple_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
-    if not snippet.startswith(_TABLE_START) or "\r" in snippet or "\0" in snippet:
-        return None
-    table_end = snippet.find("</table>")
-    if table_end < 0:
-        return None
-    table = snippet[:table_end]
-    cells = _TD_RE.findall(table)
-    if len(cells) != table.count("<td") or "<table" in table[1:]:
-        return None
-    metadata: dict[str, str] = {}
-    for key, cell in zip(_TABLE_KEYS, cells, strict=False):
-        text = _A_TAG_RE.sub("", cell)
-        if "<" in text:
-            return None
-        metadata[key] = " ".join(html_unescape(text).split())
-    rest = snippet[table_end:]
-    blocks: list[str] = []
-    for inner in _PRE_BLOCK_RE.findall(rest):
-        text = _A_TAG_RE.sub("", inner)
-        if "<" in text:
-            return None
-        if text.startswith("\n"):  # HTML drops a newline right after <pre>
-            text = text[1:]
-        blocks.append(html_unescape(text))
-    if not blocks or rest.count("<pre") != len(blocks):
-        return None
     return metadata, blocks
 
 
