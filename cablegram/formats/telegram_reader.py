@@ -490,7 +490,10 @@ class TelegramReader:
                 self.pending_blank = False
                 return
         if len(s) < 40 or s[-1].isdigit():  # the rare lines below are short or end in a digit
-            if s.upper() == "SIPDIS":
+            # Cheap checks before each pattern (speed): upper() never shortens a
+            # string; a tape line has no space and holds N, Z or ZCZ; a banner
+            # starts with a level's letter (as the head's checks do).
+            if len(s) <= 6 and s.upper() == "SIPDIS":
                 self.note("A2", "SIPDIS line inside the text removed", i)
                 return
             if is_page_marker(s):
@@ -499,11 +502,12 @@ class TelegramReader:
                 return
             if s in _END_LINES:
                 return
-            if len(s) < 40 and H1_TAPE_LINE_RE.match(s):
+            if (len(s) < 40 and " " not in s and (s[0] in "NZ" or "ZCZ" in s)
+                    and H1_TAPE_LINE_RE.match(s)):
                 self.note("H1", f"tape signal {s!r} removed (not a signature, T11)", i,
                           repair=True)
                 return
-            if len(s) < 40 and T1_BARE_LEVEL_RE.match(s):
+            if len(s) < 40 and s[0] in "CSTUELcsteul" and T1_BARE_LEVEL_RE.match(s):
                 self.note("H10", f"page banner removed: {s!r}", i, repair=True)
                 self.pending_blank = False
                 return
