@@ -190,6 +190,12 @@ class TelegramReader:
     def _header_line(self, s: str, i: int) -> bool:
         h = self.h
         c0 = s[0]
+        if (self.first is not None and self.addr_mode is None and c0 not in "VZOPRQD"
+                and not c0.isdigit() and s not in _END_LINES):
+            # After the classification line only a new header's lines (which start
+            # with one of these letters or a digit) or an end line can follow: the
+            # head's lines (E.O., TAGS, SUBJECT, captions) skip every test below.
+            return False
         if self.addr_mode is not None:
             if self.first is None and c0 in "CSTUELcsteul" and (
                     read_first_line(s) is not None or self._bare_first_line(s, i) is not None):
