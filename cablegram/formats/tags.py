@@ -9,6 +9,7 @@ subject tag (PREL, PGOV, MOPS ...).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cablegram.model import Tag, TagKind
 
@@ -42,6 +43,8 @@ def tag_kind(code: str) -> TagKind:
     return TagKind.SUBJECT
 
 
+# TAGS lines repeat from cable to cable (speed, issue 2); the result is immutable.
+@lru_cache(maxsize=4096)
 def parse_tags(text: str) -> tuple[Tag, ...]:
     """Read the codes of a TAGS line (without the ``TAGS:`` label), typed by kind."""
     out: list[Tag] = []
