@@ -288,8 +288,43 @@ def test_portion_policy_releases_only_releasable_text(corpus: list[Cable],
                                 if g.text == "[withheld]"]
                     for m in withheld:
                         assert m not in shown
+                check_portion_search(w, p)
         finally:
             w.archive.close()
+
+
+def check_portion_search(w: World, p: Principal) -> None:
+    """Under the portion policy search finds a cable through its released portions only:
+    no text of a withheld portion in any hit or snippet, totals and facets equal to the
+    cables of which something is released, a marker found exactly when it is released."""
+    released = {rid: r for rid, (_, c) in w.by_id.items()
+                if (r := redact(c, p, "portion")) is not None}
+    shown_text = {rid: repr(r) for rid, r in released.items()}
+    hidden = [m for rid, (i, c) in w.by_id.items() for m in markers(c, i)
+              if m not in shown_text.get(rid, "")]
+    vis = set(released)
+    for q in ("", COMMON, "ABOUT", f"{COMMON} TEXT", f'"{COMMON}"'):
+        r = audited.search(w.archive, q, p, limit=100)
+        want = vis if q != "ABOUT" else {rid for rid, c in released.items()
+                                          if c.subject != "[withheld]"}
+        assert r.total == len(want), f"portion search {q!r} total for {p}"
+        assert {h.reference_id for h in r.results} == want
+        if want:
+            got = {k: Counter(dict(v)) for k, v in r.facets.items()}
+            w.assert_facets(got, want, f"portion facets {q!r} for {p}")
+            assert Counter(dict(r.histogram)) == w.expected_histogram(want)
+        out = repr(r)
+        for m in hidden:
+            assert m not in out, f"portion search {q!r}: withheld {m} shown to {p}"
+    for rid, (i, c) in w.by_id.items():
+        for m in markers(c, i):
+            r = audited.search(w.archive, m, p)
+            assert r.total == (1 if m in shown_text.get(rid, "") else 0), \
+                f"portion search {m} for {p}"
+            out = repr(r)
+            assert not [h for h in hidden if h in out], f"portion search {m} for {p}"
+    r = audited.search(w.archive, f"NOT {COMMON}", p, limit=100)
+    assert r.total == 0  # every released cable shows the common word in a released portion
 
 
 # -- the web API and pages ------------------------------------------------------------------

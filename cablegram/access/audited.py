@@ -72,11 +72,13 @@ def search(archive: Archive, query: str, principal: Principal, *, view: str = "s
            sort: Sort = "relevance", facets: bool = True) -> SearchResult:
     """``archive.search``; a page that shows classified hits is audited with their ids.
 
-    Under either policy search finds only cables the principal may read whole:
-    partly released cables are reached by id (see docs/access.md).
+    Under the ``portion`` policy a reader cleared below a cable's level also
+    finds it through its released portions, and its hit shows only those
+    (``cablegram/archive/portions.py``); under ``whole-cable`` search finds only
+    cables the principal may read whole.
     """
     result = archive.search(query, principal, limit=limit, offset=offset, sort=sort,
-                            facets=facets)
+                            facets=facets, portion=get_policy(archive.db) == "portion")
     shown = [h.reference_id for h in result.results if h.classification != "UNCLASSIFIED"]
     if shown:
         audit.record(archive.db, principal, audit.SEARCH, query, view, address,

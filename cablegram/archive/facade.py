@@ -185,10 +185,11 @@ class SqlArchive:
             return index
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
-               sort: Sort = "relevance", facets: bool = True) -> SearchResult:
+               sort: Sort = "relevance", facets: bool = True,
+               portion: bool = False) -> SearchResult:
         index = self._synced_index()
         result: SearchResult = index.search(query, principal, limit=limit, offset=offset,
-                                            sort=sort, facets=facets)
+                                            sort=sort, facets=facets, portion=portion)
         return result
 
     def reindex(self) -> int:

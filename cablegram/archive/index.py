@@ -30,6 +30,15 @@ import tantivy
 from cablegram.access.principal import Principal
 from cablegram.archive.api import SearchHit, SearchResult, Sort
 from cablegram.archive.indexfilter import declass_ordinal, distribution, restrict
+from cablegram.archive.portions import (
+    PORTION_FIELDS,
+    add_portions,
+    partly_released,
+    released_paragraphs,
+    released_subject,
+    restrict_portions,
+    stored_level,
+)
 from cablegram.archive.query import (
     ANALYZER_NAME,
     TEXT_FIELDS,
@@ -50,7 +59,7 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STATE_FILE = "cablegram-index.json"
 STATE_FILE_TMP = "cablegram-index.tmp"
 SORTS = ("relevance", "date", "-date")
@@ -74,6 +83,7 @@ _BATCH = 2000  # changes pulled from the store per call
 _COMMIT_EVERY = 20_000  # changes per tantivy commit during a sync
 _HIGHLIGHT_EXPANSIONS = 30  # words a prefix* is highlighted as, most frequent first
 _LOCK_WAIT = 30.0  # seconds to wait for another process's index writer
+WITHHELD = "[withheld]"  # a partly released hit's subject above the reader (as redact shows it)
 
 
 class ChangeFeed(Protocol):
@@ -107,8 +117,13 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(F.MONTH, fast=True, tokenizer_name=raw)
     sb.add_integer_field(F.TS, indexed=True, fast=True)
     sb.add_text_field(F.DTG, stored=True, tokenizer_name=raw)
-    sb.add_integer_field(F.DECLASS, indexed=True, fast=True)
+    sb.add_integer_field(F.DECLASS, stored=True, indexed=True, fast=True)
     sb.add_text_field(F.DIST, tokenizer_name=raw)
+    # The portion policy (portions.py): releasable portions, the floor, the subject's level.
+    sb.add_unsigned_field(F.FLOOR, indexed=True)
+    sb.add_unsigned_field(F.SUBJECT_LEVEL, stored=True)
+    for name in PORTION_FIELDS:
+        sb.add_text_field(name, tokenizer_name=ANALYZER_NAME)
     return sb.build()
 
 
@@ -124,7 +139,7 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     if cable.paragraphs:
         for p in cable.paragraphs:
             d.add_text(F.BODY, p.text)
-            d.add_unsigned(F.PARA_LEVELS, int(p.level if p.level is not None else cable.level))
+            d.add_unsigned(F.PARA_LEVELS, stored_level(cable, p))
     elif cable.cleaned:
         d.add_text(F.BODY, cable.cleaned)
         d.add_unsigned(F.PARA_LEVELS, int(cable.level))
@@ -162,6 +177,7 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     d.add_integer(F.DECLASS, declass_ordinal(cable))
     for v in distribution(cable):
         d.add_text(F.DIST, v)
+    add_portions(d, cable)
     return d
 
 
@@ -344,21 +360,28 @@ class SearchIndex:
             self.index.reload()
         return self.index.searcher()
 
-    def _query(self, node: Node, principal: Principal, today: date | None) -> tantivy.Query:
+    def _query(self, node: Node, principal: Principal, today: date | None,
+               portion: bool = False) -> tantivy.Query:
         try:
+            if portion:
+                return restrict_portions(node, principal, self.schema, today)
             return restrict(compile_query(node, self.schema), principal, self.schema, today)
         except ValueError as exc:  # a clause tantivy refuses; the parser should prevent it
             raise QueryError(f"the query cannot be run: {exc}") from exc
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
-               today: date | None = None) -> SearchResult:
+               today: date | None = None, portion: bool = False) -> SearchResult:
         """Search what ``principal`` may read (see ``docs/query-language.md``).
 
         ``sort`` is ``relevance`` (for a query without words, newest first),
         ``date`` (oldest first) or ``-date`` (newest first); cables without a
         DTG sort last. Facet values are ordered by count, except ``year``
         (chronological) and ``classification`` (low to high).
+
+        ``portion``: the archive runs the ``portion`` release policy; a reader
+        cleared below a cable's level finds it through its released portions,
+        and its hit shows only those (``portions.py``).
         """
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
@@ -368,7 +391,7 @@ class SearchIndex:
             raise QueryError(f"limit {limit} is more than {MAX_LIMIT} results a page; page "
                              f"with offset, or export the whole result set")
         node = parse(query)
-        q = self._query(node, principal, today)
+        q = self._query(node, principal, today, portion)
         searcher = self._searcher()
         if sort == "relevance" and not has_text(node):
             sort = "-date"
@@ -388,7 +411,8 @@ class SearchIndex:
             raise ArchiveError(f"search failed: {exc}") from exc
         total = int(getattr(res, "count", 0) or 0)  # count is missing from the stubs
         found = res.hits[:room] if room else []
-        hits = self._hits(searcher, node, found, sort == "relevance")
+        hits = self._hits(searcher, node, found, sort == "relevance",
+                          principal if portion else None, today)
         facet_counts: dict[str, list[tuple[str, int]]] = {}
         histogram: list[tuple[str, int]] = []
         if facets and total:
@@ -396,7 +420,9 @@ class SearchIndex:
         return SearchResult(total=total, results=hits, facets=facet_counts, histogram=histogram)
 
     def _hits(self, searcher: tantivy.Searcher, node: Node,
-              found: list[tuple[Any, tantivy.DocAddress]], scored: bool) -> list[SearchHit]:
+              found: list[tuple[Any, tantivy.DocAddress]], scored: bool,
+              portion_reader: Principal | None = None, today: date | None = None
+              ) -> list[SearchHit]:
         if not found:
             return []
         generator = None
@@ -412,9 +438,16 @@ class SearchIndex:
         for key, addr in found:
             doc = searcher.doc(addr)
             level = doc.get_first(F.LEVEL)
+            subject = doc.get_first(F.SUBJECT)
+            if portion_reader is not None and partly_released(
+                    portion_reader, int(level or 0), doc.get_first(F.DECLASS), today):
+                # Only the released portions may show: a snippet cut from them alone.
+                if not released_subject(portion_reader, doc.get_first(F.SUBJECT_LEVEL)):
+                    subject = WITHHELD if subject is not None else None
+                doc = self._released_doc(portion_reader, doc)
             hits.append(SearchHit(
                 reference_id=str(doc.get_first(F.ID)),
-                subject=doc.get_first(F.SUBJECT),
+                subject=subject,
                 dtg=doc.get_first(F.DTG),
                 classification=Level(int(level) if level is not None else 0).label,
                 caveats=tuple(str(c) for c in doc.get_all(F.CAVEATS)),
@@ -423,6 +456,21 @@ class SearchIndex:
                 score=float(key) if scored and key is not None else 0.0,
             ))
         return hits
+
+    @staticmethod
+    def _released_doc(reader: Principal, doc: tantivy.Document) -> tantivy.Document:
+        """A hit's stored fields with only the paragraphs ``reader`` may read."""
+        out = tantivy.Document()
+        for name in (F.ID, F.DTG, F.ORIGIN):
+            if (v := doc.get_first(name)) is not None:
+                out.add_text(name, str(v))
+        out.add_unsigned(F.LEVEL, int(doc.get_first(F.LEVEL) or 0))
+        for cav in doc.get_all(F.CAVEATS):
+            out.add_text(F.CAVEATS, str(cav))
+        for text in released_paragraphs(reader, [str(v) for v in doc.get_all(F.BODY)],
+                                         [int(v) for v in doc.get_all(F.PARA_LEVELS)]):
+            out.add_text(F.BODY, text)
+        return out
 
     @staticmethod
     def _expand_prefixes(searcher: tantivy.Searcher, texts: list[Text]) -> list[Text]:

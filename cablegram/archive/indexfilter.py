@@ -70,15 +70,21 @@ def _terms(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Que
 
 
 def withheld_query(principal: Principal, schema: tantivy.Schema,
-                   today: date | None = None) -> tantivy.Query | None:
-    """The cables ``principal`` may not read, or None when they may read everything."""
+                   today: date | None = None, level_field: str = F.LEVEL
+                   ) -> tantivy.Query | None:
+    """The cables ``principal`` may not read, or None when they may read everything.
+
+    ``level_field`` ``floor`` gives the cables of which nothing may be released
+    under the portion policy (``portions.py``).
+    """
     if principal.owner:
         return None
     today = today or date.today()
     reasons: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if principal.clearance < max(Level):
         reasons.append((Occur.Should, tantivy.Query.range_query(
-            schema, F.LEVEL, tantivy.FieldType.Unsigned, int(principal.clearance) + 1, None)))
+            schema, level_field, tantivy.FieldType.Unsigned, int(principal.clearance) + 1,
+            None)))
     lacking = RESTRICTIVE_CAVEATS - principal.caveats
     controls = sorted(lacking - DISTRIBUTION_LIKE)
     captions = sorted(lacking & DISTRIBUTION_LIKE)

@@ -62,6 +62,8 @@ class F:
     DTG = "dtg"  # stored ISO 8601
     DECLASS = "declass"  # integer: declassify-on date as a proleptic ordinal (C3)
     DIST = "dist"  # raw, multi: upper-case originator and addressee names and RIs
+    FLOOR = "floor"  # unsigned: portion_floor, the lowest releasable portion level (C3)
+    SUBJECT_LEVEL = "subject_level"  # unsigned, stored: the subject's mark level (T6)
 
 
 TEXT_FIELDS = (F.SUBJECT, F.BODY)

@@ -1,0 +1,165 @@
+"""Portion-aware search: the ``portion`` release policy inside the one tantivy query.
+
+Under the ``portion`` policy (docs/access.md) a reader cleared below a cable's
+level still gets the portions at or below their level (C1, C3, T9). Search
+follows the same rule: such a reader finds the cable through those portions
+only, and its snippet is cut from them only. Nothing of a withheld portion may
+show through a hit, a snippet, a total or a facet count.
+
+How it is indexed: besides ``body`` (every paragraph, for readers of the whole
+cable), each paragraph whose level is *below the cable's* is also indexed in
+``body_p{L}`` (L its level) or, when its mark carries NF, ``body_nf{L}``; a
+subject whose mark is below the cable's level goes to ``subject_p{L}``. Only
+those can ever be released to a reader who may not read the whole cable (that
+reader is cleared below the cable's level), so a cable whose portions all sit
+at its level costs nothing extra to index. ``floor`` holds
+:func:`~cablegram.access.principal.portion_floor`.
+
+The query of a principal under the policy is::
+
+      (Q                     AND NOT withheld(level))
+   OR (Q with its text in the portion fields the principal may read
+                             AND withheld(level) AND NOT withheld(floor))
+
+where ``withheld`` is the access filter of ``indexfilter.py`` on the cable's
+level or on its floor: the caveats, distribution and declassification parts are
+the same for a cable and its portions (``decide_paragraph``), so a cable whose
+floor is visible has exactly its portions at or below the clearance released
+(NF ones only to a NOFORN holder). A NOT clause on text means "not in what the
+reader may see", so it cannot reveal that a withheld portion holds a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import tantivy
+
+from cablegram.access.principal import Principal, paragraph_level, portion_caveats, portion_floor
+from cablegram.archive.indexfilter import withheld_query
+from cablegram.archive.query import And, F, MatchNone, Node, Not, Or, Text, compile_query
+from cablegram.model import Cable, Level, Paragraph, PortionMark
+
+# A paragraph's stored level (``para_levels``) carries this bit when its mark has NF:
+# its text is released only to a NOFORN holder (T9, C2).
+NF_BIT = 8
+LEVEL_MASK = 7
+NOFORN = "NOFORN"
+Occur = tantivy.Occur
+
+
+def body_field(level: Level) -> str:
+    return f"body_p{int(level)}"
+
+
+def body_nf_field(level: Level) -> str:
+    return f"body_nf{int(level)}"
+
+
+def subject_field(level: Level) -> str:
+    return f"subject_p{int(level)}"
+
+
+PORTION_FIELDS = tuple(f(lv) for lv in Level for f in (body_field, body_nf_field, subject_field))
+
+
+def subject_level(cable: Cable) -> Level:
+    """The subject's portion mark (T6), or the cable's level when unmarked.
+
+    The same rule as ``cablegram.access.redact.subject_level`` (which the archive
+    cannot import: it sits above it); a test checks that they agree.
+    """
+    if cable.subject_marking:
+        try:
+            return PortionMark.parse(cable.subject_marking).level
+        except ValueError:
+            pass
+    return cable.level
+
+
+def stored_level(cable: Cable, paragraph: Paragraph) -> int:
+    """``para_levels`` value of a paragraph: its level, plus :data:`NF_BIT` under NF."""
+    level = int(paragraph_level(cable, paragraph))
+    return level | NF_BIT if portion_caveats(paragraph) else level
+
+
+def add_portions(doc: tantivy.Document, cable: Cable) -> None:
+    """Index the portions a reader below the cable's level could be given, and the floor."""
+    doc.add_unsigned(F.FLOOR, int(portion_floor(cable)))
+    for p in cable.paragraphs:
+        level = paragraph_level(cable, p)
+        if level < cable.level:
+            doc.add_text(body_nf_field(level) if portion_caveats(p) else body_field(level), p.text)
+    if cable.subject:
+        slevel = subject_level(cable)
+        doc.add_unsigned(F.SUBJECT_LEVEL, int(slevel))
+        if slevel < cable.level:
+            doc.add_text(subject_field(slevel), cable.subject)
+
+
+def readable_fields(principal: Principal) -> dict[str, tuple[str, ...]]:
+    """For a reader who may not read a cable whole: the portion fields standing in
+    for ``body`` and ``subject``."""
+    levels = [lv for lv in Level if lv <= principal.clearance]
+    body = [body_field(lv) for lv in levels]
+    if NOFORN in principal.caveats:
+        body += [body_nf_field(lv) for lv in levels]
+    return {F.BODY: tuple(body), F.SUBJECT: tuple(subject_field(lv) for lv in levels)}
+
+
+def released_text(node: Node, fields: dict[str, tuple[str, ...]]) -> Node:
+    """``node`` with its subject and body text searched in the released portions only."""
+    if isinstance(node, Text):
+        mapped = tuple(dict.fromkeys(g for f in node.fields for g in fields.get(f, (f,))))
+        return replace(node, fields=mapped) if mapped else MatchNone()
+    if isinstance(node, Not):
+        return Not(released_text(node.node, fields))
+    if isinstance(node, And):
+        return And(tuple(released_text(n, fields) for n in node.nodes))
+    if isinstance(node, Or):
+        return Or(tuple(released_text(n, fields) for n in node.nodes))
+    return node
+
+
+def partly_released(principal: Principal, level: int, declass: int | None,
+                    today: date | None) -> bool:
+    """Is a hit (which the principal may see at least in part) shown only in part?
+
+    A hit in the result has passed the caveat and distribution checks, so only its
+    level can withhold it whole, and not once its declassification date has passed.
+    """
+    if principal.owner or level <= principal.clearance:
+        return False
+    today = today or date.today()
+    return declass is None or declass > today.toordinal()
+
+
+def released_paragraphs(principal: Principal, values: list[str], levels: list[int]) -> list[str]:
+    """The paragraphs of a partly released hit that the principal may read."""
+    nf_ok = NOFORN in principal.caveats
+    return [v for v, lv in zip(values, levels, strict=False)
+            if (lv & LEVEL_MASK) <= principal.clearance and (nf_ok or not lv & NF_BIT)]
+
+
+def released_subject(principal: Principal, level: int | None) -> bool:
+    return level is not None and level <= principal.clearance
+
+
+def restrict_portions(node: Node, principal: Principal, schema: tantivy.Schema,
+                      today: date | None = None) -> tantivy.Query:
+    """The one query of a search under the portion policy (see the module docstring)."""
+    query = compile_query(node, schema)
+    whole = withheld_query(principal, schema, today)
+    if whole is None:
+        return query
+    floor = withheld_query(principal, schema, today, level_field=F.FLOOR)
+    partial = compile_query(released_text(node, readable_fields(principal)), schema)
+    part: list[tuple[tantivy.Occur, tantivy.Query]] = [
+        (Occur.Must, partial), (Occur.Must, tantivy.Query.const_score_query(whole, 0.0))]
+    if floor is not None:
+        part.append((Occur.MustNot, floor))
+    return tantivy.Query.boolean_query([
+        (Occur.Should, tantivy.Query.boolean_query([(Occur.Must, query), (Occur.MustNot, whole)])),
+        (Occur.Should, tantivy.Query.boolean_query(part)),
+    ])
