@@ -1,4 +1,4 @@
--- The cablegram archive, PostgreSQL form (schema version 1). Documented in docs/archive.md.
+-- The cablegram archive, PostgreSQL form (schema version 2). Documented in docs/archive.md.
 -- One row per version of a cable; the JSON form (cablegram.formats.jsonform) is the
 -- record, the other columns are copies of its fields that queries filter on, so that
 -- the access rule (cablegram.access.principal.may_read) can sit inside every WHERE.
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS cables (
     ingested_at     TEXT    NOT NULL,             -- ISO 8601 UTC
     source_metadata TEXT    NOT NULL,             -- JSON object
     raw             TEXT    NOT NULL,             -- the text exactly as read
-    record          TEXT    NOT NULL,             -- JSON form without "raw"
+    record          TEXT    NOT NULL,             -- JSON form without "raw" and "cleaned"
+    cleaned_z       BYTEA,                         -- "cleaned", zlib with raw as dictionary
     UNIQUE (reference_id, content_hash),
     UNIQUE (reference_id, version)
 );

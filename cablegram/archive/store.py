@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +31,20 @@ from cablegram.errors import ArchiveError
 from cablegram.formats.jsonform import from_json, to_json
 from cablegram.model import Cable, ReferenceId
 
-SCHEMA_VERSION = 1
+# 2: "cleaned" left the record JSON for the cleaned_z column (docs/archive.md). A
+# version 1 file is migrated in place on open: its rows keep "cleaned" in the record
+# and cleaned_z NULL, which reads back the same.
+SCHEMA_VERSION = 2
+_MIGRATIONS = {
+    1: ("ALTER TABLE cables ADD COLUMN cleaned_z {blob}",),
+}
+_BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}
+
+# zlib level for cleaned_z. The cleaned text is the raw text with some lines dropped
+# or repaired (T10, H10, A1), so with raw as the preset dictionary almost all of it is
+# back-references: ~9 KB becomes ~230 bytes. Level 2 measured fastest for that size
+# (level 1's matcher misses the long matches and ends larger and slower).
+_CLEANED_LEVEL = 2
 
 # Any constant works: it names the archive's writer lock among PostgreSQL advisory locks.
 _PG_WRITER_LOCK = 7_2011_0525
@@ -86,10 +100,12 @@ def prepare(cable: Cable) -> Storable:
         return _rejected(cable, problem)
     record = to_json(cable)
     record.pop("raw", None)  # kept once, in its own column
+    record.pop("cleaned", None)  # kept once, compressed against raw (cleaned_z)
     c = cable
     values = (
         c.raw,
         json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
+        pack_cleaned(c.raw, c.cleaned),
         int(c.level), _text(c.classification.banner), _text(caveats_column(c.caveats)),
         c.declassify_on.isoformat() if c.declassify_on else None,
         c.dtg.isoformat() if c.dtg else None, c.year, _text(c.origin), _text(c.subject),
@@ -117,6 +133,21 @@ def storable(item: Any) -> Storable:
                     reason=str(getattr(item, "reason", "unreadable input")), raw=bytes(raw))
 
 
+def pack_cleaned(raw: str, cleaned: str) -> bytes | None:
+    """The cleaned_z column: ``cleaned`` as zlib with ``raw`` as the preset dictionary
+    (None for an empty text). surrogatepass keeps any str exact both ways."""
+    if not cleaned:
+        return None
+    z = zlib.compressobj(_CLEANED_LEVEL, zdict=raw.encode("utf-8", "surrogatepass"))
+    return z.compress(cleaned.encode("utf-8", "surrogatepass")) + z.flush()
+
+
+def unpack_cleaned(raw: str, packed: bytes) -> str:
+    """The inverse of :func:`pack_cleaned`."""
+    z = zlib.decompressobj(zdict=raw.encode("utf-8", "surrogatepass"))
+    return (z.decompress(bytes(packed)) + z.flush()).decode("utf-8", "surrogatepass")
+
+
 def content_hash(raw: str) -> str:
     """sha256 of the raw text as UTF-8 (surrogates from undecodable bytes kept)."""
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
@@ -139,7 +170,7 @@ def parse_iso(text: str) -> datetime:
 # In the order of a row as written: the Prepared values sit between content_hash and
 # ingested_at.
 CABLE_COLUMNS = ("id", "reference_id", "version", "current", "content_hash", "raw", "record",
-                 "level", "classification", "caveats", "declassify_on", "dtg", "year", "origin",
+                 "cleaned_z", "level", "classification", "caveats", "declassify_on", "dtg", "year", "origin",
                  "subject", "source_format", "source_path", "source_metadata", "ingested_at")
 _INSERT_CABLE = (f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in CABLE_COLUMNS)})")
@@ -150,7 +181,7 @@ _INSERT_QUARANTINE = ("INSERT INTO quarantine (source, position, reason, raw, ra
                       "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING")
 # Columns a StoredCable is rebuilt from, with the table alias "c".
 STORED_SELECT = "c.id, c.reference_id, c.version, c.current, c.content_hash, c.raw, c.record, " \
-                "c.ingested_at"
+                "c.ingested_at, c.cleaned_z"
 
 _LOOKUP_CHUNK = 500  # reference ids per IN (...) lookup
 
@@ -176,9 +207,18 @@ class SqlStore:
         if not rows:
             self.db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                             "ON CONFLICT DO NOTHING", (str(SCHEMA_VERSION),))
-        elif int(rows[0][0]) != SCHEMA_VERSION:
-            raise ArchiveError(f"archive schema version {rows[0][0]} is not the supported "
-                               f"version {SCHEMA_VERSION}; use a matching cablegram")
+            return
+        found = int(rows[0][0])
+        if found > SCHEMA_VERSION or (found < SCHEMA_VERSION and found not in _MIGRATIONS):
+            raise ArchiveError(f"archive schema version {found} is not the supported "
+                               f"version {SCHEMA_VERSION} and cannot be migrated to it; "
+                               f"use a matching cablegram")
+        with self.db.transaction():  # each step whole or not at all
+            for version in range(found, SCHEMA_VERSION):
+                for sql in _MIGRATIONS[version]:
+                    self.db.execute(sql.format(blob=_BLOB[self.db.dialect]))
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                            (str(SCHEMA_VERSION),))
 
     # -- writing ----------------------------------------------------------------
 
@@ -316,9 +356,11 @@ def _text(s: str | None) -> str | None:
 
 
 def _stored(r: Sequence[Any]) -> StoredCable:
-    _row, _rid, version, current, h, raw, record, at = r
+    _row, _rid, version, current, h, raw, record, at, cleaned_z = r
     d = json.loads(record)
     d["raw"] = raw
+    if cleaned_z is not None:  # else a version 1 row: "cleaned" is in the record
+        d["cleaned"] = unpack_cleaned(raw, cleaned_z)
     return StoredCable(cable=from_json(d), version=int(version), current=bool(current),
                        content_hash=h, ingested_at=parse_iso(at))
 
