@@ -170,8 +170,9 @@ def parse_iso(text: str) -> datetime:
 # In the order of a row as written: the Prepared values sit between content_hash and
 # ingested_at.
 CABLE_COLUMNS = ("id", "reference_id", "version", "current", "content_hash", "raw", "record",
-                 "cleaned_z", "level", "classification", "caveats", "declassify_on", "dtg", "year", "origin",
-                 "subject", "source_format", "source_path", "source_metadata", "ingested_at")
+                 "cleaned_z", "level", "classification", "caveats", "declassify_on", "dtg",
+                 "year", "origin", "subject", "source_format", "source_path", "source_metadata",
+                 "ingested_at")
 _INSERT_CABLE = (f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) "
                  f"VALUES ({', '.join('?' for _ in CABLE_COLUMNS)})")
 _INSERT_REF = "INSERT INTO cable_refs (cable_row, from_id, to_id, letter, text) VALUES (?,?,?,?,?)"
