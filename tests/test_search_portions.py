@@ -12,12 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import tantivy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_search_support import ListStore, make_cable
 
 from cablegram.access import redact as access_redact
-from cablegram.access.principal import Principal
+from cablegram.access.principal import Principal, paragraph_level, portion_caveats, portion_floor
 from cablegram.archive.index import SearchIndex
-from cablegram.archive.portions import subject_level
+from cablegram.archive.portions import NF_BIT, add_body, subject_level
+from cablegram.archive.query import F
 from cablegram.model import Cable, Level, Paragraph
 
 TODAY = date(2012, 6, 1)
@@ -107,3 +111,24 @@ def test_subject_level_agrees_with_redact() -> None:
     for marking in (None, "(U)", "(C)", "(S//NF)", "(bogus)", "U"):
         c = dataclasses.replace(mixed("07OSLO100"), subject_marking=marking)
         assert subject_level(c) == access_redact.subject_level(c), marking
+
+
+MARKS = [None, "U", "SBU", "C", "S", "TS", "C//NF", "S//NF", "U//FOUO", "bogus", "C//REL NOR"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(level=st.sampled_from(list(Level)),
+       marks=st.lists(st.sampled_from(MARKS), max_size=5))
+def test_indexed_levels_follow_the_access_core(level: Level, marks: list[str | None]) -> None:
+    """The index's one-pass reading of portion marks equals ``paragraph_level``,
+    ``portion_caveats`` and ``portion_floor`` of the access core."""
+    c = make_cable("07OSLO100", level=level)
+    c = dataclasses.replace(c, paragraphs=tuple(Paragraph(i, m, f"text {i}")
+                                                for i, m in enumerate(marks)))
+    doc = tantivy.Document()
+    add_body(doc, c)
+    assert doc.get_first(F.FLOOR) == int(portion_floor(c))
+    if marks:
+        want = [int(paragraph_level(c, p)) | (NF_BIT if portion_caveats(p) else 0)
+                for p in c.paragraphs]
+        assert doc.get_all(F.PARA_LEVELS) == want

@@ -32,12 +32,11 @@ from cablegram.archive.api import SearchHit, SearchResult, Sort
 from cablegram.archive.indexfilter import declass_ordinal, distribution, restrict
 from cablegram.archive.portions import (
     PORTION_FIELDS,
-    add_portions,
+    add_body,
     partly_released,
     released_paragraphs,
     released_subject,
     restrict_portions,
-    stored_level,
 )
 from cablegram.archive.query import (
     ANALYZER_NAME,
@@ -136,13 +135,7 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     # Only paragraph text is searched (T9): header lines and captions are fields.
     # Each paragraph is one value, with its portion level stored beside it so a
     # portion policy can withhold a paragraph's snippet (C1, C3).
-    if cable.paragraphs:
-        for p in cable.paragraphs:
-            d.add_text(F.BODY, p.text)
-            d.add_unsigned(F.PARA_LEVELS, stored_level(cable, p))
-    elif cable.cleaned:
-        d.add_text(F.BODY, cable.cleaned)
-        d.add_unsigned(F.PARA_LEVELS, int(cable.level))
+    add_body(d, cable)
     # Tags and origin are kept in the form tag:/origin: search for, so that a
     # click on a facet value finds exactly the cables it counted.
     for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):
@@ -177,7 +170,6 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     d.add_integer(F.DECLASS, declass_ordinal(cable))
     for v in distribution(cable):
         d.add_text(F.DIST, v)
-    add_portions(d, cable)
     return d
 
 

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 import tantivy
 
-from cablegram.access.principal import Principal, paragraph_level, portion_caveats, portion_floor
+from cablegram.access.principal import PORTION_CONTROL_CAVEATS, Principal
 from cablegram.archive.indexfilter import withheld_query
 from cablegram.archive.query import And, F, MatchNone, Node, Not, Or, Text, compile_query
-from cablegram.model import Cable, Level, Paragraph, PortionMark
+from cablegram.model import Cable, Level, PortionMark
 
 # A paragraph's stored level (``para_levels``) carries this bit when its mark has NF:
 # its text is released only to a NOFORN holder (T9, C2).
@@ -78,19 +79,45 @@ def subject_level(cable: Cable) -> Level:
     return cable.level
 
 
-def stored_level(cable: Cable, paragraph: Paragraph) -> int:
-    """``para_levels`` value of a paragraph: its level, plus :data:`NF_BIT` under NF."""
-    level = int(paragraph_level(cable, paragraph))
-    return level | NF_BIT if portion_caveats(paragraph) else level
+@lru_cache(maxsize=1024)
+def mark_info(marking: str | None) -> tuple[Level | None, bool]:
+    """A portion mark's level (None: no or unreadable mark) and whether it carries a
+    restrictive control (NF): ``Paragraph.level`` and ``portion_caveats`` of the
+    access core, parsed once per distinct mark (parsing each paragraph's mark was
+    most of the index build's Python time)."""
+    if marking is None:
+        return None, False
+    try:
+        mark = PortionMark.parse(marking)
+    except ValueError:
+        return None, False
+    return mark.level, any(c in PORTION_CONTROL_CAVEATS for c in mark.controls)
 
 
-def add_portions(doc: tantivy.Document, cable: Cable) -> None:
-    """Index the portions a reader below the cable's level could be given, and the floor."""
-    doc.add_unsigned(F.FLOOR, int(portion_floor(cable)))
-    for p in cable.paragraphs:
-        level = paragraph_level(cable, p)
-        if level < cable.level:
-            doc.add_text(body_nf_field(level) if portion_caveats(p) else body_field(level), p.text)
+def add_body(doc: tantivy.Document, cable: Cable) -> None:
+    """Index the paragraphs (T9): ``body`` (one value each) with ``para_levels`` beside
+    them, the portions a reader below the cable's level could be given, and the floor.
+
+    An unmarked portion of a classified cable counts at the cable's level (C4); the
+    floor is ``portion_floor`` (portions with NF do not lower it).
+    """
+    top = cable.level
+    floor: Level | None = None  # (a portion may be marked above its cable)
+    if cable.paragraphs:
+        for p in cable.paragraphs:
+            level, nf = mark_info(p.marking)
+            if level is None:
+                level = top
+            doc.add_text(F.BODY, p.text)
+            doc.add_unsigned(F.PARA_LEVELS, int(level) | NF_BIT if nf else int(level))
+            if level < top:
+                doc.add_text(body_nf_field(level) if nf else body_field(level), p.text)
+            if not nf and (floor is None or level < floor):
+                floor = level
+    elif cable.cleaned:
+        doc.add_text(F.BODY, cable.cleaned)
+        doc.add_unsigned(F.PARA_LEVELS, int(top))
+    doc.add_unsigned(F.FLOOR, int(top if floor is None else floor))
     if cable.subject:
         slevel = subject_level(cable)
         doc.add_unsigned(F.SUBJECT_LEVEL, int(slevel))
