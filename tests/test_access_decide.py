@@ -28,8 +28,12 @@ U_TEXT = "THE WEATHER IN OSLO WAS PLEASANT"
 def cable(level: Level = Level.SECRET, caveats: tuple[str, ...] = (), *,
           decl: date | None = date(2030, 1, 1), subject_marking: str | None = "(C)",
           paragraphs: tuple[Paragraph, ...] | None = None) -> Cable:
-    paras = paragraphs if paragraphs is not None else (
-        Paragraph(1, "U", U_TEXT), Paragraph(2, "C", CONF_TEXT), Paragraph(3, "S", SECRET_TEXT))
+    # By default the portions at or below the banner: a portion above it would
+    # raise the cable's level (C1).
+    paras = paragraphs if paragraphs is not None else tuple(
+        p for p in (Paragraph(1, "U", U_TEXT), Paragraph(2, "C", CONF_TEXT),
+                    Paragraph(3, "S", SECRET_TEXT))
+        if p.level is not None and p.level <= max(level, Level.UNCLASSIFIED))
     raw = "\n".join(f"{p.number}. ({p.marking}) {p.text}" for p in paras)
     return Cable(raw=raw, cleaned=raw, classification=Classification(level, caveats),
                  originator_name="AMEMBASSY OSLO", originator_ri="RUEHNY",

@@ -127,3 +127,20 @@ def test_may_read_rule() -> None:
                     declassify_on=date(2016, 5, 16), today=today).allowed
     assert not may_read(Principal.public(), Level.SBU, (), today=today).allowed
     assert may_read(Principal.archive_owner(), Level.TOP_SECRET, ("NODIS",)).allowed
+
+
+def test_cable_level_and_caveats_are_at_least_the_portions() -> None:  # C1, C2
+    from cablegram.model import Cable, Classification, Paragraph
+
+    banner = Classification(Level.CONFIDENTIAL, ("SIPDIS",))
+    plain = Cable(raw="", classification=banner,
+                  paragraphs=(Paragraph(1, "C", "a"), Paragraph(2, "U", "b")))
+    assert plain.level is Level.CONFIDENTIAL and plain.caveats == ("SIPDIS",)
+    raised = Cable(raw="", classification=banner,
+                   paragraphs=(Paragraph(1, "C//NF", "a"), Paragraph(2, "S", "b")))
+    assert raised.level is Level.SECRET  # a portion above the banner counts (C1)
+    assert raised.caveats == ("SIPDIS", "NOFORN")  # a NOFORN portion makes the cable NOFORN
+    assert raised.classification is banner  # the record keeps the banner as written
+    # a withheld-from-foreigners cable is withheld from a reader without NOFORN
+    reader = Principal("x", Level.TOP_SECRET)
+    assert not may_read(reader, raised.level, raised.caveats, today=date(2000, 1, 1)).allowed

@@ -203,11 +203,32 @@ class Cable:
 
     @property
     def caveats(self) -> tuple[str, ...]:
-        return self.classification.caveats
+        """The cable's controls and captions: the banner's, plus NOFORN when any
+        portion carries it (``(C//NF)``), since a cable holding a NOFORN portion is
+        not releasable to foreign nationals as a whole (C1, C2). Access control
+        and the archive's filters use this, never the banner alone."""
+        banner = self.classification.caveats
+        if "NOFORN" in banner:
+            return banner
+        for p in self.paragraphs:
+            mark = p.portion
+            if mark is not None and ("NF" in mark.controls or "NOFORN" in mark.controls):
+                return (*banner, "NOFORN")
+        return banner
 
     @property
     def level(self) -> Level:
-        return self.classification.level
+        """The cable's level: at least the highest portion mark in it (C1).
+
+        ``classification`` keeps the banner exactly as written; a portion above it
+        is a drafting fault the reader warns about, and access control must still
+        treat the cable at the portion's level."""
+        level = self.classification.level
+        for p in self.paragraphs:
+            pl = p.level
+            if pl is not None and pl > level:
+                level = pl
+        return level
 
     @property
     def year(self) -> int | None:
