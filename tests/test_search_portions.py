@@ -29,13 +29,13 @@ CONF = Principal(name="c", clearance=Level.CONFIDENTIAL)
 CONF_NF = Principal(name="cnf", clearance=Level.CONFIDENTIAL, caveats=frozenset({"NOFORN"}))
 
 
-def mixed(rid: str, *, subject_marking: str | None = None, **kw: object) -> Cable:
-    """A SECRET cable: 1. (U) open, 2. (C) confidential, 3. (S) secret, 4. (C//NF)."""
-    c = make_cable(rid, level=Level.SECRET, **kw)  # type: ignore[arg-type]
+def mixed(rid: str, *, subject_marking: str | None = None, nf: bool = False) -> Cable:
+    """A SECRET cable: 1. (U) open, 2. (C) confidential, 3. (S) secret [, 4. (C//NF)]."""
+    c = make_cable(rid, level=Level.SECRET)
     paras = (Paragraph(1, "U", "Harbour opened quietly zebraword."),
              Paragraph(2, "C", "Minister mentioned gannetword privately."),
              Paragraph(3, "S", "Source revealed ospreyword and more."),
-             Paragraph(4, "C//NF", "Liaison noted puffinword."))
+             *([Paragraph(4, "C//NF", "Liaison noted puffinword.")] if nf else []))
     return dataclasses.replace(c, paragraphs=paras, subject="Invented kittiwake matters",
                                subject_marking=subject_marking)
 
@@ -47,6 +47,9 @@ def index(tmp_path: Path) -> SearchIndex:
     store.add(mixed("07OSLO101", subject_marking="(U)"))
     store.add(make_cable("07OSLO102", level=Level.SECRET, paragraphs=("All secret ospreyword.",)))
     store.add(make_cable("07OSLO103", paragraphs=("Open zebraword text.",)))
+    # A portion marked NF makes the whole cable NOFORN (Cable.caveats; C2): nothing of
+    # it reaches a reader without NOFORN; one with NOFORN gets the NF portion too.
+    store.add(mixed("07OSLO104", nf=True))
     idx = SearchIndex(tmp_path / "idx")
     idx.sync(store)
     return idx
@@ -68,7 +71,11 @@ def test_released_portions_are_searched(index: SearchIndex) -> None:
 def test_withheld_portions_are_not_searched(index: SearchIndex) -> None:
     assert ids(index, "ospreyword", CONF) == set()  # (S) withheld; 102 is SECRET throughout
     assert ids(index, "puffinword", CONF) == set()  # (C//NF) without NOFORN
-    assert ids(index, "puffinword", CONF_NF) == {"07OSLO100", "07OSLO101"}
+    assert ids(index, "zebraword", CONF) == {"07OSLO100", "07OSLO101", "07OSLO103"}
+    assert ids(index, "puffinword", CONF_NF) == {"07OSLO104"}
+    assert ids(index, "zebraword", CONF_NF) == {"07OSLO100", "07OSLO101", "07OSLO103",
+                                                "07OSLO104"}
+    assert ids(index, "ospreyword", CONF_NF) == set()
     # NOT looks only at what the reader may see: a withheld word cannot be probed
     assert ids(index, "zebraword -ospreyword", CONF) == {"07OSLO100", "07OSLO101", "07OSLO103"}
     assert ids(index, '"source revealed"', CONF) == set()
@@ -77,7 +84,8 @@ def test_withheld_portions_are_not_searched(index: SearchIndex) -> None:
 def test_whole_cable_policy_is_unchanged(index: SearchIndex) -> None:
     assert ids(index, "zebraword", CONF, portion=False) == {"07OSLO103"}
     owner = Principal.archive_owner()
-    assert ids(index, "ospreyword", owner) == {"07OSLO100", "07OSLO101", "07OSLO102"}
+    assert ids(index, "ospreyword", owner) == {"07OSLO100", "07OSLO101", "07OSLO102",
+                                               "07OSLO104"}
 
 
 def test_subject_only_when_its_mark_is_released(index: SearchIndex) -> None:
@@ -97,6 +105,8 @@ def test_snippets_come_from_released_portions_only(index: SearchIndex) -> None:
             assert "puffinword" not in text and "Liaison" not in text, (q, p)
             if p is not CONF:
                 assert "gannetword" not in text and "Minister" not in text, (q, p)
+        r = index.search(q, CONF_NF, today=TODAY, portion=True, limit=50)
+        assert "ospreyword" not in repr(r) and "Source revealed" not in repr(r), q
     r = index.search("minister", CONF, today=TODAY, portion=True)
     assert all("<mark>Minister</mark>" in h.snippet for h in r.results)
 

@@ -154,10 +154,11 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     for line in cable.signature:
         d.add_text(F.SIGNER, line)
     d.add_unsigned(F.LEVEL, int(cable.level))
-    for cav in cable.caveats:
+    caveats = cable.caveats  # (computed: it reads every portion mark for NF)
+    for cav in caveats:
         d.add_text(F.CAVEATS, cav)
-    if cable.caveats:
-        d.add_text(F.CAVEAT_SET, CAVEAT_SEP.join(sorted(set(cable.caveats))))
+    if caveats:
+        d.add_text(F.CAVEAT_SET, CAVEAT_SEP.join(sorted(set(caveats))))
     d.add_text(F.PRECEDENCE, cable.precedence.word)
     if cable.dtg is not None:
         # The year facet counts the DTG's year, as year:/from:/to: filter on the DTG:
