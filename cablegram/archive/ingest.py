@@ -10,6 +10,8 @@ reference id (T2). Memory stays flat: one batch is held at a time.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,9 @@ from cablegram.archive.store import SqlStore, Storable, storable
 from cablegram.errors import ArchiveError
 
 BATCH = 1000  # cables per transaction: large enough to amortise the commit
+# Batches gathered ahead of the writer at most: bounds memory (~30 MB a batch of
+# cables.csv rows) while the reader processes keep parsing during a commit.
+QUEUED = 2
 
 # Inputs that may hold many cables each: their count is unknown up front.
 _MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz")
@@ -88,31 +93,87 @@ class RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
 
 
+def _tally(summary: IngestSummary, outcomes: list[str]) -> None:
+    for outcome in outcomes:
+        summary.read += 1
+        if outcome == "new":
+            summary.new += 1
+        elif outcome == "unchanged":
+            summary.unchanged += 1
+        elif outcome == "version":
+            summary.versions += 1
+        else:
+            summary.quarantined += 1
+
+
+class _Writer:
+    """Stores batches, in order, in a thread of its own.
+
+    While one batch is written (sqlite3 and psycopg release the GIL inside the
+    database), this thread goes on gathering the next from the reader
+    processes; without it, readers stalled on a full pipe for every commit.
+    Batches are still written one at a time, in order, one transaction each, so
+    the archive and its crash safety are exactly those of a plain loop.
+    """
+
+    def __init__(self, store: SqlStore, summary: IngestSummary) -> None:
+        self.store = store
+        self.summary = summary
+        self.queue: queue.Queue[list[Storable] | None] = queue.Queue(maxsize=QUEUED)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # a batch failed: store nothing after it, drain until the end
+            try:
+                _tally(self.summary, self.store.write_batch(batch))
+            except BaseException as exc:  # handed to the gathering thread
+                self.error = exc
+
+    def put(self, batch: list[Storable]) -> None:
+        while True:
+            self._check()
+            try:
+                self.queue.put(batch, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        """Write what is queued (as a plain loop would have), then stop."""
+        while self.thread.is_alive():
+            try:
+                self.queue.put(None, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        self.thread.join()
+        self._check()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def ingest_items(store: SqlStore, items: Iterable[Any], *,
                  batch: int = BATCH) -> IngestSummary:
     """Store a stream of reader items; return the tally (read = the other four summed)."""
     summary = IngestSummary()
+    writer = _Writer(store, summary)
     pending: list[Storable] = []
-
-    def flush() -> None:
-        for outcome in store.write_batch(pending):
-            summary.read += 1
-            if outcome == "new":
-                summary.new += 1
-            elif outcome == "unchanged":
-                summary.unchanged += 1
-            elif outcome == "version":
-                summary.versions += 1
-            else:
-                summary.quarantined += 1
-        pending.clear()
-
-    for item in items:
-        pending.append(storable(item))
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
+    try:
+        for item in items:
+            pending.append(storable(item))
+            if len(pending) >= batch:
+                writer.put(pending)
+                pending = []
+        if pending:
+            writer.put(pending)
+    finally:
+        writer.close()  # a reader error after full batches: those are stored first
     return summary
 
 

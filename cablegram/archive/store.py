@@ -173,11 +173,9 @@ CABLE_COLUMNS = ("id", "reference_id", "version", "current", "content_hash", "ra
                  "cleaned_z", "level", "classification", "caveats", "declassify_on", "dtg",
                  "year", "origin", "subject", "source_format", "source_path", "source_metadata",
                  "ingested_at")
-_INSERT_CABLE = (f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) "
-                 f"VALUES ({', '.join('?' for _ in CABLE_COLUMNS)})")
-_INSERT_REF = "INSERT INTO cable_refs (cable_row, from_id, to_id, letter, text) VALUES (?,?,?,?,?)"
-_INSERT_ADDR = "INSERT INTO cable_addressees (cable_row, role, name, ri) VALUES (?,?,?,?)"
-_INSERT_CHANGE = "INSERT INTO changes (seq, reference_id) VALUES (?, ?)"
+_REF_COLUMNS = ("cable_row", "from_id", "to_id", "letter", "text")
+_ADDR_COLUMNS = ("cable_row", "role", "name", "ri")
+_CHANGE_COLUMNS = ("seq", "reference_id")
 _INSERT_QUARANTINE = ("INSERT INTO quarantine (source, position, reason, raw, raw_hash, at) "
                       "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING")
 # Columns a StoredCable is rebuilt from, with the table alias "c".
@@ -272,10 +270,12 @@ class SqlStore:
             changes.append((next_seq, rid))
             next_seq += 1
         self.db.executemany("UPDATE cables SET current = 0 WHERE id = ?", demote)
-        self.db.executemany(_INSERT_CABLE, list(pending.values()))
-        self.db.executemany(_INSERT_REF, refs)
-        self.db.executemany(_INSERT_ADDR, addrs)
-        self.db.executemany(_INSERT_CHANGE, changes)
+        # New rows only (ids past MAX(id), hashes checked above): nothing can conflict,
+        # so PostgreSQL may COPY them (see Db.insert_many).
+        self.db.insert_many("cables", CABLE_COLUMNS, list(pending.values()))
+        self.db.insert_many("cable_refs", _REF_COLUMNS, refs)
+        self.db.insert_many("cable_addressees", _ADDR_COLUMNS, addrs)
+        self.db.insert_many("changes", _CHANGE_COLUMNS, changes)
         self.db.executemany(_INSERT_QUARANTINE, quarantine)
         return outcomes
 
