@@ -41,4 +41,5 @@ def describe() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
         "libraries": versions,
+        "load": [round(x, 2) for x in os.getloadavg()],
     }

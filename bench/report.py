@@ -113,5 +113,11 @@ def markdown(r: dict[str, Any]) -> str:
               "  field and a tags field; we parse every field of the format, keep the exact",
               "  record, versions, references and addressees, and index many fields.",
               "- Search baselines count all hits and fetch the first 20 (FTS5 with snippets).",
-              ""]
+              "- The bench machine may be shared with other work (load average below, where",
+              "  recorded): absolute figures move between runs; the same-run ratios less so.",
+              ]
+    if "load" in m:
+        lines.append(f"- Load average (1, 5, 15 min) at start: {m['load']}; "
+                     f"at end: {r.get('load_end', 'n/a')}.")
+    lines.append("")
     return "\n".join(lines)

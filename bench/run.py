@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import shutil
 import sys
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> None:
         """Write what is measured so far: a long run that is stopped still leaves figures."""
         results["seconds"] = round(time.perf_counter() - t0, 1)
+        results["load_end"] = [round(x, 2) for x in os.getloadavg()]
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
