@@ -43,8 +43,11 @@ _BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}
 # zlib level for cleaned_z. The cleaned text is the raw text with some lines dropped
 # or repaired (T10, H10, A1), so with raw as the preset dictionary almost all of it is
 # back-references: ~9 KB becomes ~230 bytes. Level 2 measured fastest for that size
-# (level 1's matcher misses the long matches and ends larger and slower).
+# (level 1's matcher misses the long matches and ends larger and slower). memLevel 6
+# halves the cost of setting up the compressor (0.075 -> 0.040 ms) for ~30 bytes more;
+# it concerns the compressor only, any zlib reads the result.
 _CLEANED_LEVEL = 2
+_CLEANED_MEMLEVEL = 6
 
 # Any constant works: it names the archive's writer lock among PostgreSQL advisory locks.
 _PG_WRITER_LOCK = 7_2011_0525
@@ -138,7 +141,8 @@ def pack_cleaned(raw: str, cleaned: str) -> bytes | None:
     (None for an empty text). surrogatepass keeps any str exact both ways."""
     if not cleaned:
         return None
-    z = zlib.compressobj(_CLEANED_LEVEL, zdict=raw.encode("utf-8", "surrogatepass"))
+    z = zlib.compressobj(_CLEANED_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS, _CLEANED_MEMLEVEL,
+                         zdict=raw.encode("utf-8", "surrogatepass"))
     return z.compress(cleaned.encode("utf-8", "surrogatepass")) + z.flush()
 
 
