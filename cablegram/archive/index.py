@@ -41,8 +41,12 @@ from cablegram.archive.portions import (
 from cablegram.archive.query import (
     ANALYZER_NAME,
     TEXT_FIELDS,
+    And,
     F,
+    Keyword,
     Node,
+    Not,
+    Or,
     Text,
     cable_analyzer,
     compile_query,
@@ -83,6 +87,19 @@ _COMMIT_EVERY = 20_000  # changes per tantivy commit during a sync
 _HIGHLIGHT_EXPANSIONS = 30  # words a prefix* is highlighted as, most frequent first
 _LOCK_WAIT = 30.0  # seconds to wait for another process's index writer
 WITHHELD = "[withheld]"  # a partly released hit's subject above the reader (as redact shows it)
+
+
+def costly(node: Node) -> bool:
+    """Is the query costly to evaluate a second time (a phrase, or a prefix)?"""
+    if isinstance(node, Text):
+        return len(node.terms) > 1 or node.prefix
+    if isinstance(node, Keyword):
+        return node.prefix
+    if isinstance(node, And | Or):
+        return any(costly(n) for n in node.nodes)
+    if isinstance(node, Not):
+        return costly(node.node)
+    return False
 
 
 class ChangeFeed(Protocol):
@@ -409,7 +426,7 @@ class SearchIndex:
         facet_counts: dict[str, list[tuple[str, int]]] = {}
         histogram: list[tuple[str, int]] = []
         if facets and total:
-            facet_counts, histogram = self._facets(searcher, q, total)
+            facet_counts, histogram = self._facets(searcher, q, total, costly(node))
         return SearchResult(total=total, results=hits, facets=facet_counts, histogram=histogram)
 
     def _hits(self, searcher: tantivy.Searcher, node: Node,
@@ -477,16 +494,24 @@ class SearchIndex:
                 out.append(t)
         return out
 
-    def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, total: int
+    def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, total: int,
+                costly_query: bool
                 ) -> tuple[dict[str, list[tuple[str, int]]], list[tuple[str, int]]]:
-        by_postings = total * _POSTINGS_FACET_SHARE >= searcher.num_docs
+        """The facets and the month histogram of ``q``: one aggregation pass.
+
+        Tags (several per cable) are counted from their postings within the result
+        when it is over 1/8 of the index, unless the query is costly to evaluate
+        again (a phrase or a prefix: positions, a term automaton); then they are
+        counted in the one aggregation pass (a phrase in 68% of 100k cables:
+        aggregation with tags 38 ms against 25 + 24 ms without them plus postings).
+        """
+        by_postings = not costly_query and total * _POSTINGS_FACET_SHARE >= searcher.num_docs
         spec: dict[str, Any] = {
             name: {"terms": {"field": field, "size": FACET_SIZE, "segment_size": _SEGMENT_SIZE}}
             for name, field in FACET_FIELDS.items()
-            if not (by_postings and name == "tags")
+            if not (by_postings and name == "tags") and name != "year"
         }
         spec["classification"]["terms"]["size"] = len(Level)
-        spec["year"]["terms"]["size"] = _HISTOGRAM_SIZE
         spec["caveats"]["terms"]["size"] = _HISTOGRAM_SIZE  # every combination: exact sums
         spec["month"] = {"terms": {"field": F.MONTH, "size": _HISTOGRAM_SIZE,
                                    "segment_size": _SEGMENT_SIZE}}
@@ -513,7 +538,12 @@ class SearchIndex:
                     by_label[label] = by_label.get(label, 0) + n
                 out[name] = list(by_label.items())
             elif name == "year":
-                out[name] = sorted((str(k), n) for k, n in buckets(name))
+                # Summed from the month histogram (both come from the DTG, H6): one
+                # aggregation less in the pass.
+                per_year: dict[str, int] = {}
+                for month, n in buckets("month"):
+                    per_year[str(month)[:4]] = per_year.get(str(month)[:4], 0) + n
+                out[name] = sorted(per_year.items())
             elif name == "caveats":
                 per: dict[str, int] = {}
                 for combo, n in buckets(name):
