@@ -67,3 +67,12 @@ def test_bad_tables_name_file_line_and_rule(tmp_path: Path) -> None:
     caps.write_text("code,kind,meaning\nNODIS,secret-sauce,x\n")
     with pytest.raises(FormatError, match="caption kind"):
         vt.load_captions(caps)
+
+
+def test_reader_types_tags_by_the_vocabulary_table_first() -> None:  # T5
+    from cablegram.formats.tags import tag_kind
+    from cablegram.vocab.tags import tags
+
+    for code, info in tags().items():
+        assert tag_kind(code) is info.kind, code
+    assert tag_kind("AU") is TagKind.COUNTRY  # Austria: two letters are a country

@@ -1,9 +1,11 @@
 """TAGS typing (rule T5): country, program, subject, organisation, person.
 
-A small data table of organisation tags; everything else follows the shape of
-the code: 2 letters is a country, ``K`` + 3 letters a program, a tag with a
-comma or parentheses a person (``OVIP (RICE, CONDOLEEZZA)``), anything else a
-subject tag (PREL, PGOV, MOPS ...).
+The vocabulary table (``cablegram/vocab/data/tags.csv``) decides first, so that
+the reader, the generator and the web reader agree on every listed code; an
+unlisted code is typed by a further list of organisations and then by its
+shape: 2 letters is a country, ``K`` + 3 letters a program, a tag with a comma
+or parentheses a person (``OVIP (RICE, CONDOLEEZZA)``), anything else a subject
+tag (PREL, PGOV, MOPS ...).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import re
 from functools import lru_cache
 
 from cablegram.model import Tag, TagKind
+from cablegram.vocab.tags import tag_info
 
 # Organisation tags seen in TAGS lines (T5). Data, not logic: extend freely.
 ORGANISATIONS = frozenset({
     "NATO", "UN", "UNSC", "UNGA", "UNHRC", "UNHCR", "UNICEF", "UNESCO", "UNDP", "UNEP",
-    "EUN", "EU", "IAEA", "OSCE", "OAS", "AU", "ASEAN", "APEC", "OPEC", "WTO", "IMF",
+    "EUN", "EU", "IAEA", "OSCE", "OAS", "ASEAN", "APEC", "OPEC", "WTO", "IMF",
     "IBRD", "WHO", "FAO", "ICAO", "IMO", "ILO", "WIPO", "OECD", "NAM", "GCC", "ECOWAS",
     "SADC", "SCO", "CIS", "CSTO", "G8", "G20", "MERCOSUR", "UNASUR", "ICC", "ICJ",
     "ICTY", "ICTR", "INTERPOL", "OPCW", "CTBTO", "NSG", "MTCR", "MTCRE", "WASSENAAR",
@@ -34,6 +37,9 @@ def tag_kind(code: str) -> TagKind:
     """The kind of one TAGS code (T5)."""
     if "," in code or "(" in code:
         return TagKind.PERSON
+    info = tag_info(code)
+    if info is not None:  # the vocabulary table first: AU is Austria, a country (T5)
+        return info.kind
     if code in ORGANISATIONS:
         return TagKind.ORGANISATION
     if len(code) == 2 and code.isalpha():
