@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cablegram.formats import read_paths
 from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
+from cablegram.formats.jsonform import record_view
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_head import read_references
 from cablegram.formats.telegram_header import H8_ADDRESSEE_RE, split_addressee
@@ -265,3 +266,22 @@ def test_a1_quote_patterns_match_their_specification(text: str, pos: int) -> Non
     for fast, spec in ((_A1_OPEN_RE, _A1_OPEN_SPEC), (_A1_CLOSE_RE, _A1_CLOSE_SPEC)):
         a, b = fast.search(text, pos), spec.search(text, pos)
         assert (a and a.span()) == (b and b.span())
+
+
+def test_single_unnumbered_paragraph_keeps_its_portion_mark_t9() -> None:
+    text = (
+        "C O N F I D E N T I A L OSLO 000100\n\nE.O. 12958: DECL: 05/16/2017\n"
+        "TAGS: PREL NO\nSUBJECT: AN INVENTED SINGLE PARAGRAPH CABLE\n\n"
+        "(C) The ministry said it would consider the invented proposal\n"
+        "and reply next week.\n\nDOE\n"
+    )
+    c = parse_telegram(text)
+    assert [(p.number, p.marking) for p in c.paragraphs] == [(None, "C")]
+    assert c.paragraphs[0].text.startswith("The ministry said")
+    assert c.signer == "DOE"
+    again = parse_telegram(render_telegram(c))
+    assert record_view(again) == record_view(c)
+    # a parenthesis that is not a portion mark stays text
+    other = parse_telegram(text.replace("(C) The ministry", "(Invented) The ministry"))
+    assert other.paragraphs[0].marking is None
+    assert other.paragraphs[0].text.startswith("(Invented) The ministry")

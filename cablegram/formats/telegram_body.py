@@ -107,12 +107,19 @@ class ParaBuilder:
                 raw = raw.replace("  ", " ")
         if not single and ("\n\n" in raw or raw[:1] == "\n" or raw[-1:] == "\n"):
             raw = "\n".join(b for b in raw.split("\n") if b)
+        marking = self.marking
+        if self.number is None and marking is None and raw[:1] == "(":
+            # T9: a single paragraph is not numbered but still carries its mark.
+            close = raw.find(")", 1, 32)
+            found = portion_mark(raw[1:close]) if close > 0 else None
+            if found is not None:
+                marking, raw = found, raw[close + 1:].lstrip()
         text, repairs = repair_punctuation(raw)
         if not single and "\n" in text:
             subs = tuple(b for b in text.split("\n") if is_subparagraph(b))
         else:
             subs = (text,) if is_subparagraph(text) else ()
-        return Paragraph(self.number, self.marking, text, subs), repairs
+        return Paragraph(self.number, marking, text, subs), repairs
 
 
 def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
