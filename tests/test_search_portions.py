@@ -20,7 +20,7 @@ from test_search_support import ListStore, make_cable
 from cablegram.access import redact as access_redact
 from cablegram.access.principal import Principal, paragraph_level, portion_caveats, portion_floor
 from cablegram.archive.index import SearchIndex
-from cablegram.archive.portions import NF_BIT, add_body, subject_level
+from cablegram.archive.portions import NF_BIT, add_body, marks_of, subject_level
 from cablegram.archive.query import F
 from cablegram.model import Cable, Level, Paragraph
 
@@ -138,6 +138,11 @@ def test_indexed_levels_follow_the_access_core(level: Level, marks: list[str | N
     doc = tantivy.Document()
     add_body(doc, c)
     assert doc.get_first(F.FLOOR) == int(portion_floor(c))
+    assert marks_of(c) == (c.level, c.caveats)
+    for banner in ("NOFORN", "NODIS"):
+        with_banner = dataclasses.replace(c, classification=dataclasses.replace(
+            c.classification, caveats=(banner,)))
+        assert marks_of(with_banner) == (with_banner.level, with_banner.caveats)
     if marks:
         want = [int(paragraph_level(c, p)) | (NF_BIT if portion_caveats(p) else 0)
                 for p in c.paragraphs]

@@ -33,6 +33,7 @@ from cablegram.archive.indexfilter import declass_ordinal, distribution, restric
 from cablegram.archive.portions import (
     PORTION_FIELDS,
     add_body,
+    marks_of,
     partly_released,
     released_paragraphs,
     released_subject,
@@ -152,7 +153,9 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     # Only paragraph text is searched (T9): header lines and captions are fields.
     # Each paragraph is one value, with its portion level stored beside it so a
     # portion policy can withhold a paragraph's snippet (C1, C3).
-    add_body(d, cable)
+    # Cable.level and Cable.caveats parse every portion mark at each call: once here.
+    level, caveats = marks_of(cable)
+    add_body(d, cable, level)
     # Tags and origin are kept in the form tag:/origin: search for, so that a
     # click on a facet value finds exactly the cables it counted.
     for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):
@@ -170,8 +173,7 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
         d.add_text(F.REFS, ref)
     for line in cable.signature:
         d.add_text(F.SIGNER, line)
-    d.add_unsigned(F.LEVEL, int(cable.level))
-    caveats = cable.caveats  # (computed: it reads every portion mark for NF)
+    d.add_unsigned(F.LEVEL, int(level))
     for cav in caveats:
         d.add_text(F.CAVEATS, cav)
     if caveats:

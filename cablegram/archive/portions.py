@@ -65,8 +65,9 @@ def subject_field(level: Level) -> str:
 PORTION_FIELDS = tuple(f(lv) for lv in Level for f in (body_field, body_nf_field, subject_field))
 
 
-def subject_level(cable: Cable) -> Level:
-    """The subject's portion mark (T6), or the cable's level when unmarked.
+def subject_level(cable: Cable, level: Level | None = None) -> Level:
+    """The subject's portion mark (T6), or the cable's level (``level``, when the
+    caller has it) when unmarked.
 
     The same rule as ``cablegram.access.redact.subject_level`` (which the archive
     cannot import: it sits above it); a test checks that they agree.
@@ -76,7 +77,7 @@ def subject_level(cable: Cable) -> Level:
             return PortionMark.parse(cable.subject_marking).level
         except ValueError:
             pass
-    return cable.level
+    return cable.level if level is None else level
 
 
 @lru_cache(maxsize=1024)
@@ -94,14 +95,30 @@ def mark_info(marking: str | None) -> tuple[Level | None, bool]:
     return mark.level, any(c in PORTION_CONTROL_CAVEATS for c in mark.controls)
 
 
-def add_body(doc: tantivy.Document, cable: Cable) -> None:
+def marks_of(cable: Cable) -> tuple[Level, tuple[str, ...]]:
+    """``Cable.level`` and ``Cable.caveats`` (both read every portion mark: C1, C2)
+    from the cached mark parses, in one pass; a test checks they agree."""
+    level = cable.classification.level
+    nf_any = False
+    for p in cable.paragraphs:
+        plevel, nf = mark_info(p.marking)
+        if plevel is not None and plevel > level:
+            level = plevel
+        nf_any = nf_any or nf
+    banner = cable.classification.caveats
+    if nf_any and NOFORN not in banner:
+        return level, (*banner, NOFORN)
+    return level, banner
+
+
+def add_body(doc: tantivy.Document, cable: Cable, top: Level | None = None) -> None:
     """Index the paragraphs (T9): ``body`` (one value each) with ``para_levels`` beside
     them, the portions a reader below the cable's level could be given, and the floor.
 
     An unmarked portion of a classified cable counts at the cable's level (C4); the
     floor is ``portion_floor`` (portions with NF do not lower it).
     """
-    top = cable.level
+    top = cable.level if top is None else top
     floor: Level | None = None  # (a portion may be marked above its cable)
     if cable.paragraphs:
         for p in cable.paragraphs:
@@ -119,9 +136,9 @@ def add_body(doc: tantivy.Document, cable: Cable) -> None:
         doc.add_unsigned(F.PARA_LEVELS, int(top))
     doc.add_unsigned(F.FLOOR, int(top if floor is None else floor))
     if cable.subject:
-        slevel = subject_level(cable)
+        slevel = subject_level(cable, top)
         doc.add_unsigned(F.SUBJECT_LEVEL, int(slevel))
-        if slevel < cable.level:
+        if slevel < top:
             doc.add_text(subject_field(slevel), cable.subject)
 
 
