@@ -187,3 +187,23 @@ def test_login_page_escapes_the_name(client: TestClient) -> None:
     r = client.post("/login", data={"name": "<script>x</script>", "password": "p",
                                     "csrf_token": token})
     assert "<script>x</script>" not in r.text and "&lt;script&gt;" in r.text
+
+
+def test_facet_counts_follow_the_portion_policy(client: TestClient, archive: Any) -> None:
+    """/api/facets counts what /api/cables finds, under either release policy (5.4)."""
+    from cablegram.access.redact import set_policy
+
+    mixed = Cable(
+        raw="S E C R E T OSLO 000003\n1. (U) OPEN WORDS\n2. (S) CLOSED WORDS\n",
+        reference_id=ReferenceId.parse("07OSLO3"), origin="OSLO",
+        dtg=Dtg(datetime(2007, 5, 19, 9, 0, tzinfo=UTC)),
+        classification=Classification(Level.SECRET), subject="A MIXED CABLE",
+        subject_marking="U",
+        paragraphs=(Paragraph(1, "U", "OPEN WORDS"), Paragraph(2, "S", "CLOSED WORDS")))
+    archive.add(mixed)
+    bob = {"Authorization": f"Bearer {create_token(archive, 'bob')}"}
+    for policy, expected in (("whole-cable", 1), ("portion", 2)):
+        set_policy(archive.db, policy)
+        found = client.get("/api/cables", params={"q": ""}, headers=bob).json()["total"]
+        counted = client.get("/api/facets", params={"q": ""}, headers=bob).json()["total"]
+        assert found == counted == expected, policy

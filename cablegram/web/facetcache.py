@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from cablegram.access.principal import Principal
+from cablegram.access.redact import get_policy
 from cablegram.archive.api import Archive
 
 TTL = 30.0
@@ -46,7 +47,8 @@ class FacetCache:
                 self._entries.move_to_end(principal)
                 return hit[1]
         # Computed outside the lock: two readers at once may both compute; harmless.
-        r = archive.search("", principal, limit=0, facets=True)
+        portion = get_policy(archive.db) == "portion"  # the release policy (issue 5.4)
+        r = archive.search("", principal, limit=0, facets=True, portion=portion)
         counts = Counts(r.total, r.facets, r.histogram)
         with self._lock:
             self._entries[principal] = (now, counts)

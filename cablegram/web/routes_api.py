@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from cablegram.access.principal import Principal
+from cablegram.access.redact import get_policy
 from cablegram.archive.api import Archive
 from cablegram.errors import NotFound
 from cablegram.formats.jsonform import to_json
@@ -104,7 +105,9 @@ def telegram_text(cable: Cable) -> str:
 
 @router.get("/facets", summary="Facet counts and the month histogram of a query")
 def get_facets(archive: ArchiveDep, principal: PrincipalDep, q: QueryText = "") -> dict[str, Any]:
-    d = archive.search(q, principal, limit=0, facets=True).as_dict()
+    # The counts follow the archive's release policy, as the search page's do (issue 5.4).
+    portion = get_policy(archive.db) == "portion"
+    d = archive.search(q, principal, limit=0, facets=True, portion=portion).as_dict()
     return {"total": d["total"], "facets": d["facets"], "histogram": d["histogram"]}
 
 
