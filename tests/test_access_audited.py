@@ -63,9 +63,12 @@ def test_denied_read_is_audited_and_looks_missing(archive: Any) -> None:
         audited.get(archive, "08PARIS999", BOB)
     assert str(withheld.value).replace("08PARIS3", "X") == \
         str(missing.value).replace("08PARIS999", "X")
-    [e] = audit.entries(archive.db)  # the missing id is not audited as a denial
-    assert e.action == "deny" and e.target == "08PARIS3"
-    assert json.loads(e.detail)["reason"] == "needs clearance SECRET"
+    # both are on record, one entry each: the same work whether the id exists or not
+    withheld_entry, missing_entry = audit.entries(archive.db)
+    assert (withheld_entry.action, withheld_entry.target) == ("deny", "08PARIS3")
+    assert json.loads(withheld_entry.detail)["reason"] == "needs clearance SECRET"
+    assert (missing_entry.action, missing_entry.target) == ("deny", "08PARIS999")
+    assert json.loads(missing_entry.detail)["reason"] == "not in the archive"
 
 
 def test_portion_policy_releases_parts(archive: Any) -> None:

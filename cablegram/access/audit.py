@@ -32,7 +32,7 @@ HEAD_KEY = "audit.head"
 # Actions written by cablegram itself (others may be added by callers).
 READ = "read"  # classified content shown (get, export, a page, an API answer)
 SEARCH = "search"  # a search whose answer included classified cables
-DENY = "deny"  # a read of an existing cable the principal may not see
+DENY = "deny"  # a read the principal may not make: withheld, or not in the archive
 LOGIN = "login"
 LOGIN_FAILED = "login-failed"
 ADMIN = "admin"  # users, grants, tokens, policy changed

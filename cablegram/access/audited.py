@@ -49,7 +49,12 @@ def get(archive: Archive, reference_id: str, principal: Principal, *, view: str 
         try:
             real = archive.get(reference_id, Principal.archive_owner(), version)
         except NotFound:
-            raise hidden from None  # truly missing: nothing to audit
+            # Truly missing. Audited all the same, so that a withheld id and a missing
+            # one cost the same work (no timing tell, issue 5.3) and probing for ids
+            # is on record.
+            audit.record(archive.db, principal, audit.DENY, reference_id, view, address,
+                         {"reason": "not in the archive", "version": version})
+            raise hidden from None
         released = (redact(real.cable, principal, "portion")
                     if get_policy(archive.db) == "portion" else None)
         if released is None:
