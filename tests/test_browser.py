@@ -8,18 +8,12 @@ console errors; screenshots of the search page and a cable page are saved to
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from browserkit import NEEDS_CHROMIUM, chromium, serving
 from web_cables import build_archive, make_cable, sample_cables, t
 
 from cablegram.model import Level
@@ -27,24 +21,10 @@ from cablegram.model import Level
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="browser tests need Chromium at /usr/bin/chromium "
-                              "(Debian: apt-get install chromium)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -63,38 +43,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         when=t(2008, 3, 3), level=Level.CONFIDENTIAL, tags=("EFIS", "PREL", "NW"),
         refs=("07NOWHERE102",))
     build_archive(path, [*sample_cables(), *more, confidential])
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cablegram", "serve", "--archive", str(path), "--port",
-         str(port), "--open"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            proc.kill()
-            pytest.fail(f"cablegram serve did not start: {out}")
-        time.sleep(0.1)
-    yield base
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with serving(path, "--open") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _page(browser: Browser, width: int = 1280, height: int = 900) -> tuple[Page, list[str]]:

@@ -6,17 +6,13 @@ and each sees exactly what their clearance allows; the public sees less still.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from browserkit import NEEDS_CHROMIUM, chromium, serving
 from web_cables import build_archive, make_cable, t
 
 from cablegram.model import Level
@@ -24,23 +20,10 @@ from cablegram.model import Level
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SECRET_PHRASE = "The minister described the cod fleet plan in confidence"
 CONF_PHRASE = "Quota talks resume in the spring"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="browser tests need Chromium at /usr/bin/chromium"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -63,37 +46,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         level, "--password-stdin", "--archive", str(path)],
                        input=f"{name}-password\n", text=True, env=env, check=True,
                        capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cablegram", "serve", "--archive", str(path), "--port",
-         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            proc.kill()
-            pytest.fail(f"cablegram serve did not start: {out}")
-        time.sleep(0.1)
-    yield base
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with serving(path, env=env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _login(browser: Browser, base: str, name: str, password: str) -> Page:
