@@ -163,3 +163,20 @@ def test_strict_mode_raises_on_unbalanced_markup() -> None:
     assert any("never closed" in w.message for w in lenient.warnings)
     with pytest.raises(RuleError, match="unbalanced entity markup"):
         list(read_bytes(broken.encode(), name="1976ZEMBLA01234.txt", strict=True))
+
+
+@pytest.mark.parametrize("tail", [
+    # leading stars dropped on one line, trailing stars added on the other
+    "*** Current Handling Restrictions *** n/a ***\nCurrent Classification *** CONFIDENTIAL\n",
+    "*** Current Handling Restrictions *** n/a\n*** Current Classification *** CONFIDENTIAL\n",
+])
+def test_trailer_variants_leave_the_text(tail: str) -> None:
+    body, trailer = split_trailer("THE INVENTED TEXT ENDS HERE.\n\nDOE\n\n\n" + tail)
+    assert body.rstrip().endswith("DOE") and "***" not in body
+    assert trailer == {"Current Handling Restrictions": "n/a",
+                       "Current Classification": "CONFIDENTIAL"}
+
+
+def test_a_last_line_without_the_trailer_form_stays_text() -> None:
+    body, trailer = split_trailer("DOE\nTHE MINISTER SAID *** NOTHING MORE\n")
+    assert trailer == {} and body == "DOE\nTHE MINISTER SAID *** NOTHING MORE"

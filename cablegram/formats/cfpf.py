@@ -38,8 +38,14 @@ SEPARATOR_RE = re.compile(r"^[ \t]*@{3,}[ \t\r]*$", re.MULTILINE)
 ENTITY_RE = re.compile(
     r"^\s*(?P<n>\d+)\.?\s+(?P<name>.*?)(?:\s+(?P<type>[A-Z]{2,4}(?:\.[A-Z]+)?))?\s*$"
 )
-# The trailer lines: ``*** Current Classification *** UNCLASSIFIED``.
-TRAILER_RE = re.compile(r"^\s*\*\*\*\s*(?P<key>[^*]+?)\s*\*\*\*\s*(?P<value>.*?)\s*$")
+# The trailer lines: ``*** Current Classification *** UNCLASSIFIED``. Some files
+# drop the leading stars or add trailing ones (``Current Classification ***
+# CONFIDENTIAL``, ``*** Current Handling Restrictions *** n/a ***``); without the
+# leading stars only a ``Current ...`` key counts, so text is never taken for one.
+TRAILER_RE = re.compile(
+    r"^\s*(?:\*\*\*\s*(?P<key>[^*]+?)|(?P<bare>Current [^*]+?))\s*\*\*\*"
+    r"\s*(?P<value>[^*]*?)\s*(?:\*\*\*\s*)?$"
+)
 # Mention markup tokens: an opening ``[[``, a closing ``|| n ]]``, a ``|| n``
 # without its brackets, or a bare ``]]``.
 # The padding inside the brackets (``[[ US || 8]]``) belongs to the markup, not the text.
@@ -131,7 +137,7 @@ def split_trailer(text: str) -> tuple[str, dict[str, str]]:
         last = lines[-1]
         m = TRAILER_RE.match(last)
         if m:
-            trailer[m.group("key")] = m.group("value")
+            trailer[m.group("key") or m.group("bare")] = m.group("value")
             lines.pop()
         elif not last.strip():
             lines.pop()
