@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from web_cables import build_archive, make_cable, t
+from web_cables import build_archive, make_cable, t, web_client
 
-from cablegram.web.app import create_app
 from cablegram.web.text import neutralise, snippet_html
 
 EVIL_SUBJECT = 'ZEBRA <script>alert("subject")</script> \u202eTXT.EXE\u202c'
@@ -35,10 +34,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     citing = make_cable("07NOWHERE667", "CITES THE ZEBRA CABLE", ["See reftel."],
                         when=t(2007, 7, 8), refs=("07NOWHERE666",))
     build_archive(path, [evil, citing])
-    app = create_app(str(path))
-    with TestClient(app) as c:
+    with web_client(path) as c:
         yield c
-    app.state.archive.close()
 
 
 def _assert_inert(html: str) -> None:

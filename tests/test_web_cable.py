@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_cables import build_archive, make_cable, sample_cables, t
+from web_cables import build_archive, make_cable, sample_cables, t, web_client
 
 from cablegram.model import ParseWarning
-from cablegram.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +33,14 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def public(archive_path: Path) -> Iterator[TestClient]:
-    app = create_app(str(archive_path))
-    with TestClient(app) as client:
+    with web_client(archive_path) as client:
         yield client
-    app.state.archive.close()
 
 
 @pytest.fixture(scope="module")
 def owner(archive_path: Path) -> Iterator[TestClient]:
-    app = create_app(str(archive_path), open_access=True)
-    with TestClient(app) as client:
+    with web_client(archive_path, open_access=True) as client:
         yield client
-    app.state.archive.close()
 
 
 def test_cable_page_shows_header_box_banner_and_paragraph_permalinks(public: TestClient) -> None:

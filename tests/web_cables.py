@@ -6,8 +6,11 @@ so the tests exercise the real archive without depending on a reader.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cablegram.model import (
     Addressee,
@@ -25,6 +28,9 @@ from cablegram.model import (
     Tag,
     TagKind,
 )
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 
 def _tag(code: str) -> Tag:
@@ -136,3 +142,16 @@ def build_archive(path: Path, cables: list[Cable] | None = None) -> str:
     finally:
         archive.close()
     return str(path)
+
+
+@contextmanager
+def web_client(path: Path, *, open_access: bool = False) -> Iterator[TestClient]:
+    """A TestClient over the reader serving the archive at ``path``; closes it after."""
+    from fastapi.testclient import TestClient
+
+    from cablegram.web.app import create_app
+
+    app = create_app(str(path), open_access=open_access)
+    with TestClient(app) as client:
+        yield client
+    app.state.archive.close()
