@@ -320,7 +320,7 @@ def test_any_query_runs_or_says_why(index: SearchIndex, query: str) -> None:
 def test_tag_facet_is_the_same_either_way(index: SearchIndex, query: str,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Tags are counted by aggregation or by postings depending on the share of hits."""
-    import cablegram.archive.index as index_mod
+    import cablegram.archive.searching as index_mod
 
     monkeypatch.setattr(index_mod, "_POSTINGS_FACET_SHARE", 10**9)  # always postings
     by_postings = index.search(query, Principal.public(), today=TODAY).facets

@@ -30,7 +30,7 @@ MAX_QUERY = 2000  # as the API's q parameter
 MAX_OFFSET = 10_000  # deep paging is what the export is for
 SORTS: dict[str, str] = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
 FACETS_SHOWN = 12
-FACET_LIMIT = 50  # values per facet the index reports (cablegram.archive.index.FACET_SIZE)
+FACET_LIMIT = 50  # values per facet the index reports (cablegram.archive.searching.FACET_SIZE)
 # /months/2007-05 ; /origins/OSLO ; /tags/PREL: what a browse path segment may hold
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9 ._-]{1,40}$")

@@ -1,0 +1,105 @@
+"""The index's schema and the document of one cable: what the search index holds.
+
+``index.py`` keeps the index in step with the store; ``searching.py`` reads it.
+Both share this mapping, and its version: an index built with another one is
+wiped and rebuilt from the store.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from cablegram.archive.indexfilter import declass_ordinal, distribution
+from cablegram.archive.portions import PORTION_FIELDS, add_body, marks_of
+from cablegram.archive.query import ANALYZER_NAME, F, norm_origin, norm_tag
+from cablegram.model import Cable
+
+# Bump when the schema or the document mapping changes: an index of another
+# version is wiped and rebuilt from the store on the next sync.
+SCHEMA_VERSION = 6
+# Caveats are counted from one value per cable, the set joined by this separator:
+# a multi-valued fast field costs several times more to aggregate over 250k cables.
+CAVEAT_SEP = "|"
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    raw = "raw"
+    sb.add_text_field(F.ID, stored=True, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.SUBJECT, stored=True, tokenizer_name=ANALYZER_NAME)
+    sb.add_text_field(F.BODY, stored=True, tokenizer_name=ANALYZER_NAME)
+    sb.add_unsigned_field(F.PARA_LEVELS, stored=True)
+    sb.add_text_field(F.TAGS, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.ORIGIN, stored=True, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.FM, tokenizer_name=ANALYZER_NAME)
+    sb.add_text_field(F.TO, tokenizer_name=ANALYZER_NAME)
+    sb.add_text_field(F.REFS, tokenizer_name=raw)
+    sb.add_text_field(F.SIGNER, tokenizer_name=ANALYZER_NAME)
+    sb.add_unsigned_field(F.LEVEL, stored=True, indexed=True, fast=True)
+    sb.add_text_field(F.CAVEATS, stored=True, tokenizer_name=raw)
+    sb.add_text_field(F.CAVEAT_SET, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.PRECEDENCE, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.YEAR, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.MONTH, fast=True, tokenizer_name=raw)
+    sb.add_integer_field(F.TS, indexed=True, fast=True)
+    sb.add_text_field(F.DTG, stored=True, tokenizer_name=raw)
+    sb.add_integer_field(F.DECLASS, stored=True, indexed=True, fast=True)
+    sb.add_text_field(F.DIST, tokenizer_name=raw)
+    # The portion policy (portions.py): releasable portions, the floor, the subject's level.
+    sb.add_unsigned_field(F.FLOOR, indexed=True)
+    sb.add_unsigned_field(F.SUBJECT_LEVEL, stored=True)
+    for name in PORTION_FIELDS:
+        sb.add_text_field(name, tokenizer_name=ANALYZER_NAME)
+    return sb.build()
+
+
+def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
+    """The index document of one cable (its current version)."""
+    d = tantivy.Document()
+    d.add_text(F.ID, reference_id)
+    if cable.subject:
+        d.add_text(F.SUBJECT, cable.subject)
+    # Only paragraph text is searched (T9): header lines and captions are fields.
+    # Each paragraph is one value, with its portion level stored beside it so a
+    # portion policy can withhold a paragraph's snippet (C1, C3).
+    # Cable.level and Cable.caveats parse every portion mark at each call: once here.
+    level, caveats = marks_of(cable)
+    add_body(d, cable, level)
+    # Tags and origin are kept in the form tag:/origin: search for, so that a
+    # click on a facet value finds exactly the cables it counted.
+    for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):
+        d.add_text(F.TAGS, tag)
+    if cable.origin:
+        d.add_text(F.ORIGIN, norm_origin(cable.origin))
+    for v in (cable.originator_name, cable.originator_ri):
+        if v:
+            d.add_text(F.FM, v)
+    for a in cable.addressees:
+        d.add_text(F.TO, a.name)
+        if a.ri:
+            d.add_text(F.TO, a.ri)
+    for ref in dict.fromkeys(str(r.id) for r in cable.references if r.id is not None):
+        d.add_text(F.REFS, ref)
+    for line in cable.signature:
+        d.add_text(F.SIGNER, line)
+    d.add_unsigned(F.LEVEL, int(level))
+    for cav in caveats:
+        d.add_text(F.CAVEATS, cav)
+    if caveats:
+        d.add_text(F.CAVEAT_SET, CAVEAT_SEP.join(sorted(set(caveats))))
+    d.add_text(F.PRECEDENCE, cable.precedence.word)
+    if cable.dtg is not None:
+        # The year facet counts the DTG's year, as year:/from:/to: filter on the DTG:
+        # a click on a facet value finds exactly the cables it counted.
+        when = cable.dtg.when
+        d.add_text(F.YEAR, f"{when.year:04d}")
+        d.add_text(F.MONTH, f"{when.year:04d}-{when.month:02d}")
+        d.add_integer(F.TS, int(when.timestamp()))
+        d.add_text(F.DTG, cable.dtg.isoformat())
+    d.add_integer(F.DECLASS, declass_ordinal(cable))
+    for v in distribution(cable):
+        d.add_text(F.DIST, v)
+    return d
+
+
+__all__ = ["CAVEAT_SEP", "SCHEMA_VERSION", "build_schema", "cable_document"]
