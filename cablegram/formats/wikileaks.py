@@ -11,6 +11,7 @@ displayed text is kept).
 
 from __future__ import annotations
 
+import html.entities
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -65,6 +66,14 @@ def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
         start = html.find("<code><pre>")
     end = html.rfind("</pre></code>")
     snippet = html[start:end + 13] if start >= 0 and end > start else html
+    plain = _plain_page_parts(snippet)
+    if plain is not None:
+        return plain
+    return _parsed_page_parts(snippet)
+
+
+def _parsed_page_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
+    """:func:`_page_parts` by the HTML parser: any page."""
     tree = LexborHTMLParser(snippet)
     metadata: dict[str, str] = {}
     table = tree.css_first("table.cable")
@@ -76,6 +85,66 @@ def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
     if not blocks:
         blocks = [pre.text(deep=True) for pre in tree.css("pre")]
     return metadata, blocks
+
+
+# --- The common page, read without an HTML parser (speed, issue 2) -----------
+# Almost every Cablegate page is the table, then ``<code><pre>`` blocks whose
+# only markup is ``<a>`` links and ``&#x000A;`` newlines. For exactly that shape
+# the parser's text is the block with the links removed and the newlines put
+# back; anything else (``<br>``, entities, a ``<pre>`` opening with a newline,
+# NUL) goes to the HTML parser. A test checks both agree.
+_ANCHOR = r"<a(?:\s+[a-z]+='[^'<>]*')*\s*>|</a>"
+_PLAIN_TABLE_RE = re.compile(
+    r"<table class='cable'>\s*+<tr>\s*+(?:<th>[^<>&]*+</th>\s*+)*+</tr>\s*+<tr>\s*+"
+    r"((?:<td>(?:[^<>&]++|" + _ANCHOR + r")*+</td>\s*+)*+)</tr>\s*+"
+    # 2010 pages may add a row "Appears in these articles:" (ignored: not a cell we keep).
+    r"(?:<tr>\s*+<td(?:\s+[a-z]+='[^'<>]*')*>(?:[^<>&]++|<br\s*/?>|" + _ANCHOR
+    + r")*+</td>\s*+</tr>\s*+)*+</table>"
+)
+_PLAIN_CELL_RE = re.compile(r"<td>((?:[^<>&]++|" + _ANCHOR + r")*+)</td>")
+_ANCHOR_RE = re.compile(_ANCHOR)
+# A ``&`` that may start a character reference; the text holds ``&`` as a
+# quote (A1), which is literal unless an entity name starts there.
+_AMP_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|[0-9#])")
+_ENTITY_NAMES = frozenset(k.rstrip(";") for k in html.entities.html5)
+_HTML_SPACE = " \t\n\f"
+
+
+def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
+    """:func:`_page_parts` for a page of the common shape; None for any other."""
+    m = _PLAIN_TABLE_RE.match(snippet)
+    if m is None or "\x00" in snippet:
+        return None
+    metadata: dict[str, str] = {}
+    for key, cell in zip(_TABLE_KEYS, _PLAIN_CELL_RE.finditer(m[1]), strict=False):
+        metadata[key] = " ".join(_ANCHOR_RE.sub("", cell[1]).split())
+    pieces = snippet[m.end():].split("</pre></code>")
+    if pieces[-1]:
+        return None
+    blocks = []
+    for piece in pieces[:-1]:
+        piece = piece.lstrip(_HTML_SPACE)
+        if not piece.startswith("<code><pre>"):
+            return None
+        content = piece[11:]
+        # A newline right after <pre> is dropped by an HTML parser: leave it to one.
+        if content[:1] == "\n" or content.startswith("&#x000A;"):
+            return None
+        text = _ANCHOR_RE.sub("", content.replace("&#x000A;", "\n"))
+        if "<" in text or ("&" in text and not _literal_ampersands(text)):
+            return None
+        blocks.append(text)
+    return metadata, blocks
+
+
+def _literal_ampersands(text: str) -> bool:
+    """Is every ``&`` in ``text`` literal (no entity name or number starts there)?"""
+    for m in _AMP_RE.finditer(text):
+        word = m[0][1:]
+        if word[0] in "#0123456789" or any(
+                word[:k] in _ENTITY_NAMES for k in range(1, min(len(word), 32) + 1)):
+            return False
+    return True
 
 
 def _table_reference_id(cable: Cable, metadata: dict[str, str]) -> Cable:
