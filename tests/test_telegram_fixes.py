@@ -16,7 +16,12 @@ from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
 from cablegram.formats.jsonform import record_view
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_head import read_references
-from cablegram.formats.telegram_header import H8_ADDRESSEE_RE, split_addressee
+from cablegram.formats.telegram_header import (
+    H8_ADDRESSEE_RE,
+    _read_addressee,
+    read_addressee,
+    split_addressee,
+)
 from cablegram.formats.wikileaks import parse_wikileaks_html
 from cablegram.model import Cable, Level, ReferenceId
 
@@ -254,6 +259,15 @@ def test_h8_split_addressee_matches_the_pattern(words: list[str]) -> None:
     m = H8_ADDRESSEE_RE.match(s)
     assert m is not None
     assert split_addressee(s) == (m["ri"], m["name"], m["prec"], m["mcn"])
+
+
+@given(st.lists(st.sampled_from([*_ADDRESSEE_WORDS, "RUEHC/1234", "AFRICAN UNION", "ZEN/X"]),
+                max_size=7), st.sampled_from([" ", "  ", " \t"]))
+def test_h8_addressee_read_without_its_mcn_is_the_full_reading(words: list[str],
+                                                                sep: str) -> None:
+    # read_addressee reads the line before a plain MCN once for every MCN (speed).
+    line = sep.join(words)
+    assert read_addressee(line) == _read_addressee(" ".join(line.split()))
 
 
 # --- A1: the quote patterns, reordered for speed, find what the rule's form finds ----

@@ -142,6 +142,31 @@ def split_addressee(s: str) -> tuple[str | None, str, str | None, str | None]:
 def read_addressee(text: str) -> Addressee:
     """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
     s = " ".join(text.split())
+    # Most lines end in a plain 4-digit MCN, which differs from cable to cable
+    # while the rest of the line repeats: the rest is read once (speed, issue 2).
+    # ``s[-6] != "-"`` leaves MCN ranges (``0202 - 0203``) to the full reading.
+    if len(s) > 6 and s[-5] == " " and s[-6] != "-" and s[-4:].isdecimal():
+        head = _addressee_head(s[:-5])
+        if head is not None:
+            return Addressee(name=head.name, ri=head.ri, precedence=head.precedence,
+                             mcn=s[-4:], collective=head.collective, zen=head.zen)
+    return _read_addressee(s)
+
+
+@lru_cache(maxsize=4096)
+def _addressee_head(head: str) -> Addressee | None:
+    """The addressee of ``head + " NNNN"`` without its MCN, or None where that
+    line needs the full reading: nothing but an RI before the MCN, or ``head``
+    ending in an MCN of its own. Otherwise the full reading of the line takes
+    the same RI and strips the precedence from the same words (a test checks)."""
+    if "/" in head and (m := _H8_RI_PREFIX_RE.match(head)) and m.end() == len(head):
+        return None
+    a = _read_addressee(head)
+    return a if a.mcn is None else None
+
+
+def _read_addressee(s: str) -> Addressee:
+    """:func:`read_addressee` of a whitespace-normalised line."""
     ri, name, prec_word, mcn = split_addressee(s)
     name = name.strip()
     if mcn:
