@@ -13,6 +13,94 @@ def _x(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.2f}x"
 
 
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _name(backend: str) -> str:
+    return NAMES.get(backend, backend)
+
+
+def _rss(o: dict[str, Any]) -> str:
+    """The ingest process's peak RSS, and the PostgreSQL server process's beside it."""
+    text = f"{o['max_rss_mib']:,.0f}"
+    if o.get("server_max_rss_mib") is not None:
+        text += f" (+ server {o['server_max_rss_mib']:,.0f})"
+    return text
+
+
+def _ingest(r: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Ingest (synthetic cables.csv; store + search index; peak RSS of the ingest process)",
+        "",
+        "| cables | backend | input MB | ours s (store + index) | ours cables/s | peak RSS MiB "
+        "| read+split s | FTS5 s | tantivy s | ours / FTS5 | ours / tantivy | ours / read+split |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    vs_sqlite: list[str] = []
+    for i in r["ingest"]:
+        o, b, x = i["ours"], i.get("baselines", {}), i.get("ratios", {})
+        name = _name(i.get("backend", "sqlite"))
+        if "skipped" in o:
+            lines.append(f"| {i['cables']:,} | {name} | skipped: {o['skipped']} |")
+            continue
+        if "seconds" not in o:
+            lines.append(f"| {i['cables']:,} | {name} | failed: {str(o.get('error'))[:120]} |")
+            continue
+        lines.append(
+            f"| {i['cables']:,} | {name} | {i['input_bytes'] / 1e6:,.1f} | {o['seconds']:,.1f} "
+            f"({o['store_seconds']:,.1f} + {o['index_seconds']:,.1f}) | {o['cables_per_s']:,.0f} "
+            f"| {_rss(o)} | {b['read_split']['seconds']:,.2f} "
+            f"| {b['fts5']['seconds']:,.1f} | {b['tantivy']['seconds']:,.1f} "
+            f"| {_x(x.get('vs_fts5'))} | {_x(x.get('vs_tantivy'))} "
+            f"| {_x(x.get('vs_read_split'))} |")
+        if x.get("vs_sqlite") is not None:
+            vs_sqlite.append(f"{name} at {i['cables']:,}: {_x(x['vs_sqlite'])}")
+    if vs_sqlite:
+        lines += ["", "Time against SQLite's in the same run: " + "; ".join(vs_sqlite) + "."]
+    if any(i.get("backend") == "postgresql" for i in r["ingest"]):
+        lines += ["", "With PostgreSQL the server does part of the work in its own process: "
+                      "its peak RSS is shown beside ours (it includes the shared buffers "
+                      "that process touched). Each run uses a fresh database, dropped after."]
+    return lines
+
+
+def _search(s: dict[str, Any] | None) -> list[str]:
+    lines = ["## Search latency (ms, p50 / p95 / p99)", ""]
+    if not s or "queries" not in s:
+        return [*lines, f"skipped: {(s or {}).get('skipped', 'no archive')}"]
+    names = s["backends"]
+    head = "".join(f" {_name(b)} with facets | {_name(b)} without facets |" for b in names)
+    lines += [
+        f"Archive of {s['cables']:,} cables on each backend, {s['repeat']} runs per query, as "
+        "a SECRET reader (the access filter is part of every query).",
+        "",
+        f"| query | hits |{head} bare FTS5 | bare tantivy |",
+        "|---|---:|" + "---:|" * (2 * len(names)) + "---:|---:|",
+    ]
+    for name, q in s["queries"].items():
+        hits = " / ".join(dict.fromkeys(f"{q['ours'][b]['hits']:,}" for b in names))
+        cells = "".join(f" {_ms(q['ours'][b]['with_facets_ms'])} "
+                        f"| {_ms(q['ours'][b]['without_facets_ms'])} |" for b in names)
+        lines.append(f"| {name}: `{q['query']}` | {hits} |{cells} {_ms(q['fts5_ms'])} "
+                     f"| {_ms(q['tantivy_ms'])} |")
+    mix = s["mix"]
+    cells = "".join(f" {_ms(mix['ours'][b]['with_facets_ms'])} "
+                    f"| {_ms(mix['ours'][b]['without_facets_ms'])} |" for b in names)
+    lines.append(f"| **mix** | |{cells} {_ms(mix['fts5_ms'])} | {_ms(mix['tantivy_ms'])} |")
+    lines.append("")
+    for b in names:
+        rp = mix["ours"][b]["ratios_p50"]
+        text = (f"{_name(b)} p50 ratios: with facets {_x(rp['with_facets_vs_fts5'])} FTS5, "
+                f"{_x(rp['with_facets_vs_tantivy'])} tantivy; without facets "
+                f"{_x(rp['without_facets_vs_fts5'])} FTS5, "
+                f"{_x(rp['without_facets_vs_tantivy'])} tantivy")
+        if "with_facets_vs_sqlite" in rp:
+            text += (f"; {_x(rp['with_facets_vs_sqlite'])} SQLite with facets, "
+                     f"{_x(rp['without_facets_vs_sqlite'])} without")
+        lines.append(f"- {text}.")
+    return lines
+
+
 def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
     lines = [
@@ -26,6 +114,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"- Date: {r['date']}",
         f"- Command: `{r['command']}`",
         f"- Mode: {'smoke (tiny sizes)' if r['smoke'] else 'full'}; synthetic seed {r['seed']}",
+        f"- Backends: {', '.join(_name(b) for b in r.get('backends', ['sqlite']))}"
+        + (f" (PostgreSQL at {', '.join(f'{n:,}' for n in r['pg_sizes'])})"
+           if r.get("pg_sizes") and r["pg_sizes"] != r["sizes"] else "")
+        + (f"; PostgreSQL not run: {r['postgresql_skipped']}"
+           if r.get("postgresql_skipped") else ""),
         f"- Machine: {m['cores']} cores, {round((m['memory_kib'] or 0) / 1048576, 1)} GiB, "
         f"{m['cpu']}, {m['os']}",
         f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()
@@ -43,53 +136,10 @@ def markdown(r: dict[str, Any]) -> str:
         n = p.get("pages", p.get("cables"))
         lines.append(f"| {name} | {n} | {p['cables_per_s']:,.0f} | "
                      f"{p['baseline_split_per_s']:,.0f} | {_x(p['ratio_to_baseline'])} |")
-    lines += [
-        "",
-        "## Ingest (synthetic cables.csv; store + search index; peak RSS of the ingest process)",
-        "",
-        "| cables | input MB | ours s (store + index) | ours cables/s | peak RSS MiB "
-        "| read+split s | FTS5 s | tantivy s | ours / FTS5 | ours / tantivy | ours / read+split |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for i in r["ingest"]:
-        o, b, x = i["ours"], i["baselines"], i.get("ratios", {})
-        if "seconds" not in o:
-            lines.append(f"| {i['cables']} | failed: {str(o.get('error'))[:120]} |")
-            continue
-        lines.append(
-            f"| {i['cables']:,} | {i['input_bytes'] / 1e6:,.1f} | {o['seconds']:,.1f} "
-            f"({o['store_seconds']:,.1f} + {o['index_seconds']:,.1f}) | {o['cables_per_s']:,.0f} "
-            f"| {o['max_rss_mib']:,.0f} | {b['read_split']['seconds']:,.2f} "
-            f"| {b['fts5']['seconds']:,.1f} | {b['tantivy']['seconds']:,.1f} "
-            f"| {_x(x.get('vs_fts5'))} | {_x(x.get('vs_tantivy'))} "
-            f"| {_x(x.get('vs_read_split'))} |")
-    s = r.get("search")
-    lines += ["", "## Search latency (ms, p50 / p95 / p99)", ""]
-    if s and "queries" in s:
-        lines += [
-            f"Archive of {s['cables']:,} cables, {s['repeat']} runs per query, as a SECRET "
-            "reader (the access filter is part of every query).",
-            "",
-            "| query | hits | ours with facets | ours without facets | bare FTS5 | bare tantivy |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        for name, q in s["queries"].items():
-            lines.append(f"| {name}: `{q['query']}` | {q['hits']:,} | {_ms(q['with_facets_ms'])} "
-                         f"| {_ms(q['without_facets_ms'])} | {_ms(q['fts5_ms'])} "
-                         f"| {_ms(q['tantivy_ms'])} |")
-        mix = s["mix"]
-        lines.append(f"| **mix** | | {_ms(mix['with_facets_ms'])} "
-                     f"| {_ms(mix['without_facets_ms'])} | {_ms(mix['fts5_ms'])} "
-                     f"| {_ms(mix['tantivy_ms'])} |")
-        rp = mix["ratios_p50"]
-        lines += ["", f"p50 ratios: with facets {_x(rp['with_facets_vs_fts5'])} FTS5, "
-                      f"{_x(rp['with_facets_vs_tantivy'])} tantivy; without facets "
-                      f"{_x(rp['without_facets_vs_fts5'])} FTS5, "
-                      f"{_x(rp['without_facets_vs_tantivy'])} tantivy."]
-    else:
-        lines.append(f"skipped: {(s or {}).get('skipped', 'no archive')}")
+    lines += ["", *_ingest(r), "", *_search(r.get("search"))]
     w = r.get("web") or {}
-    lines += ["", "## Web page latency (ms, p50 / p95 / p99; real uvicorn process)", ""]
+    lines += ["", "## Web page latency (ms, p50 / p95 / p99; real uvicorn process, "
+                  "SQLite archive)", ""]
     if "pages" in w:
         lines += ["| page | path | latency | p50 / static asset |", "|---|---|---:|---:|"]
         for name, p in w["pages"].items():
@@ -116,6 +166,17 @@ def markdown(r: dict[str, Any]) -> str:
               "- The bench machine may be shared with other work (load average below, where",
               "  recorded): absolute figures move between runs; the same-run ratios less so.",
               ]
+    if any(i.get("backend") == "postgresql" and "seconds" in i["ours"] for i in r["ingest"]):
+        lines += [
+            "- PostgreSQL: the server on the same machine (`$CABLEGRAM_BENCH_PG`, default",
+            "  `postgresql://postgres@127.0.0.1:5432/postgres`, where each run creates its",
+            "  own database and drops it after), in its stock configuration; its processes",
+            "  share the cores with the ingest's parsing workers. Its archive has its own",
+            "  tantivy index directory, brought up to date from the database's `changes`",
+            "  sequence (the \"index\" part of the ingest time), as each server of a team does.",
+            "  The same baselines (bare FTS5 and tantivy, measured once per size) stand",
+            "  beside both backends.",
+        ]
     if "load" in m:
         lines.append(f"- Load average (1, 5, 15 min) at start: {m['load']}; "
                      f"at end: {r.get('load_end', 'n/a')}.")

@@ -1,8 +1,14 @@
-"""Run the benchmarks: ``python -m bench.run [--smoke] [--sizes 10000,100000,251287]``.
+"""Run the benchmarks: ``python -m bench.run [--smoke] [--sizes 10000,100000,251287]
+[--backend sqlite,postgresql]``.
 
 Writes ``bench/results.json`` and ``docs/benchmarks.md`` (or the paths given).
 ``--smoke`` uses tiny sizes and finishes in well under a minute (CI runs it); it
 writes under ``bench/.cache/`` so that it never replaces the full results.
+
+Ingest and search run on each backend: a full run on SQLite and PostgreSQL
+(PostgreSQL at 10k and 251k only, which keeps ``make bench`` near half an hour),
+a smoke run on SQLite, and on PostgreSQL too when a server answers. A server
+that is down skips the PostgreSQL rows with the reason; it never fails the run.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import ingest, machine, messaging, parse, search, web
+from bench import backends, ingest, machine, messaging, parse, search, web
 from bench.report import markdown
 
 REPO = Path(__file__).resolve().parents[1]
 FULL_SIZES = (10_000, 100_000, 251_287)
+# PostgreSQL at every full size would add ~10 minutes for a figure between two others.
+PG_FULL_SIZES = (10_000, 251_287)
 SMOKE_SIZES = (300,)
 
 
@@ -52,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None,
                     help="where generated inputs are kept between runs (bench/.cache)")
     ap.add_argument("--skip", default="", help="comma-separated: parse,ingest,search,web,messaging")
+    ap.add_argument("--backend", default=None,
+                    help="comma-separated archive backends: sqlite,postgresql (default: both; "
+                         "smoke: sqlite, and postgresql if a server answers)")
+    ap.add_argument("--pg-sizes", default=None,
+                    help="sizes PostgreSQL runs at (default: 10000,251287 in a full run "
+                         "with the default sizes, else every size)")
     args = ap.parse_args(argv)
     if args.json is None:
         args.json = (REPO / "bench" / ".cache" / "results-smoke.json" if args.smoke
@@ -63,16 +77,34 @@ def main(argv: list[str] | None = None) -> int:
     sizes = (tuple(int(s) for s in args.sizes.split(",")) if args.sizes
              else SMOKE_SIZES if args.smoke else FULL_SIZES)
     smoke = args.smoke
+    try:
+        on = backends.parse_backends(args.backend or ",".join(backends.BACKENDS))
+    except ValueError as exc:
+        ap.error(str(exc))
+    pg_sizes = set(int(s) for s in args.pg_sizes.split(",")) if args.pg_sizes \
+        else set(PG_FULL_SIZES) if not (args.sizes or smoke) else set(sizes)
+    skip_backend: dict[str, str] = {}
+    if backends.POSTGRESQL in on:
+        why = backends.pg_unavailable()
+        if why and smoke and args.backend is None:
+            on = tuple(b for b in on if b != backends.POSTGRESQL)  # CI without a server
+        elif why:
+            skip_backend[backends.POSTGRESQL] = why
+    else:
+        why = "not asked for (--backend)"
     work = args.work or Path(tempfile.mkdtemp(prefix="cablegram-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     argv_str = " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": f"python -m bench.run {argv_str}".strip(),
-        "smoke": smoke, "seed": args.seed, "sizes": list(sizes),
+        "smoke": smoke, "seed": args.seed, "sizes": list(sizes), "backends": list(on),
+        "pg_sizes": sorted(pg_sizes & set(sizes)) if backends.POSTGRESQL in on else [],
+        "postgresql_skipped": why,
         "machine": machine.describe(),
     }
     t0 = time.perf_counter()
+    pg_urls: list[str] = []
 
     def save() -> None:
         """Write what is measured so far: a long run that is stopped still leaves figures."""
@@ -96,28 +128,31 @@ def main(argv: list[str] | None = None) -> int:
             save()
         if "ingest" not in skip:
             for n in sizes:
-                _log(f"ingest: {n:,} cables")
-                results["ingest"].append(ingest.run_size(n, args.seed, work, args.cache))
+                here = tuple(b for b in on if b != backends.POSTGRESQL or n in pg_sizes)
+                _log(f"ingest: {n:,} cables ({', '.join(here)})")
+                rows = ingest.run_size(n, args.seed, work, args.cache, here, skip_backend)
+                results["ingest"] += rows
+                pg_urls += [r["paths"]["archive"] for r in rows
+                            if r["backend"] == backends.POSTGRESQL and "paths" in r
+                            and "archive" in r["paths"]]
                 save()
-        ok = [i for i in results["ingest"] if "seconds" in i["ours"]]
-        target = None
-        if ok:
-            want = args.search_size or max(i["cables"] for i in ok)
-            target = min(ok, key=lambda i: abs(i["cables"] - want))
+        size, targets = search_targets(results["ingest"], args.search_size)
+        target = next((t for t in targets if t["backend"] == backends.SQLITE), None)
         if "search" in skip:
             results["search"] = {"skipped": "--skip search"}
-        elif target is None:
+        elif not targets:
             results["search"] = {"skipped": "no archive was ingested"}
         else:
-            _log(f"search: {target['cables']:,} cables")
-            results["search"] = search.run(target["paths"], 5 if smoke else 50)
-            results["search"]["cables"] = target["cables"]
+            _log(f"search: {size:,} cables ({', '.join(t['backend'] for t in targets)})")
+            results["search"] = search.run(targets, targets[0], 5 if smoke else 50)
+            results["search"]["cables"] = size
             save()
         if "web" in skip or target is None:
-            results["web"] = {"skipped": "--skip web" if "web" in skip else "no archive"}
+            results["web"] = {"skipped": "--skip web" if "web" in skip
+                              else "no SQLite archive (the web bench serves SQLite only)"}
         else:
             _log("web pages")
-            results["web"] = web.run(target["paths"]["archive"], 5 if smoke else 50)
+            results["web"] = web.run(target["archive"], 5 if smoke else 50)
             save()
         if "messaging" in skip:
             results["messaging"] = {"skipped": "--skip messaging"}
@@ -125,11 +160,25 @@ def main(argv: list[str] | None = None) -> int:
             _log("messaging")
             results["messaging"] = messaging.run(work, smoke)
     finally:
+        for url in pg_urls:  # a fresh database per run, dropped after it (and its index dir)
+            backends.drop_database(url)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     save()
     _log(f"done in {results['seconds']} s -> {args.json}, {args.markdown}")
     return 0
+
+
+def search_targets(rows: list[dict[str, Any]],
+                   want: int | None) -> tuple[int, list[dict[str, str]]]:
+    """The size searched (nearest to ``want``, else the largest ingested) and each
+    backend's archive of exactly that size, so that all share the same baselines."""
+    ok = [r for r in rows if "seconds" in r["ours"]]
+    if not ok:
+        return 0, []
+    goal = want or max(r["cables"] for r in ok)
+    size = int(min(ok, key=lambda r: abs(r["cables"] - goal))["cables"])
+    return size, [dict(r["paths"]) for r in ok if r["cables"] == size]
 
 
 if __name__ == "__main__":
