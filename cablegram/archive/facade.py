@@ -70,7 +70,14 @@ class SqlArchive:
     # -- writing ----------------------------------------------------------------
 
     def ingest(self, paths: Iterable[str], *, progress: bool = False) -> IngestSummary:
-        return ingest_paths(self.store, paths, progress=progress)
+        """Store every cable of ``paths`` and index it on the way (the parsed cable is
+        in hand: reading it back from the store was most of an index build); the
+        index then follows the store as after any sync."""
+        with self._index_lock:
+            index = self._load_index()
+        summary = ingest_paths(self.store, paths, progress=progress, feed=index.feed(self.store))
+        self._synced_index()  # whatever the feed could not apply (see IngestFeed)
+        return summary
 
     def add(self, cable: Cable) -> Literal["new", "unchanged", "version"]:
         if cable.reference_id is None:

@@ -34,6 +34,9 @@ STATE_FILE_TMP = "cablegram-index.tmp"
 _BATCH = 2000  # changes pulled from the store per call
 _COMMIT_EVERY = 20_000  # changes per tantivy commit during a sync
 _LOCK_WAIT = 30.0  # seconds to wait for another process's index writer
+# An ingest feeding the index commits at least this often (IngestFeed), so another
+# process's search never waits _LOCK_WAIT for the writer.
+_HOLD_SECONDS = 15.0
 # tantivy's indexing threads. Building documents in Python is one core's work and
 # the build's bottleneck, so one core is left to it: on 2 cores one indexing thread
 # built 20k cables 5-8% faster than two (measured, 3 alternating pairs), and the
@@ -191,6 +194,10 @@ class SearchIndex(Searching):
                 self.index.reload()
             return applied
 
+    def feed(self, store: ChangeFeed) -> IngestFeed:
+        """An :class:`IngestFeed` for an ingest into ``store``."""
+        return IngestFeed(self, store)
+
     def rebuild(self, store: ChangeFeed) -> int:
         """Index the store from scratch in one commit; return the number of cables indexed.
 
@@ -240,4 +247,124 @@ class SearchIndex(Searching):
         self.close()
 
 
-__all__ = ["SCHEMA_VERSION", "STATE_FILE", "ChangeFeed", "SearchIndex"]
+class IngestFeed:
+    """The index kept in step with an ingest, without reading its cables back.
+
+    The ingest hands over each batch the store has just committed: the change
+    number of its first change and, in change order, the reference id and
+    document (``indexdoc.document_json``, built where the cable was parsed) of
+    each. Applied to the writer, they are exactly what :meth:`SearchIndex.sync`
+    would apply for those changes (delete the id, add its version; the last
+    version of an id in a batch is its current one), so the protocol of the
+    state file is unchanged: a commit, then ``last_seq``.
+
+    They are applied only where the index stands exactly before the batch.
+    Otherwise (the index lagged before the ingest, another process wrote to
+    the store or synced the index in between) the change feed is the
+    authority: a :meth:`SearchIndex.sync`, which also covers the batch, and
+    the next batches go direct again. The writer (and tantivy's lock) is held
+    for at most ``_COMMIT_EVERY`` changes or ``_HOLD_SECONDS``, so another
+    process's search waits for one commit, not for the whole ingest.
+
+    A failure here never fails the ingest, whose archive is the store: the
+    uncommitted documents are dropped, and the next sync (every search runs
+    one) meets the same cables through the change feed.
+    """
+
+    def __init__(self, index: SearchIndex, store: ChangeFeed) -> None:
+        self.index = index
+        self.store = store
+        self.writer: tantivy.IndexWriter | None = None
+        self.seq = 0  # the last change applied to the writer while it is held
+        self.pending = 0
+        self.opened = 0.0
+        self.committed = 0  # changes committed to the index by this feed
+        self.failed: BaseException | None = None
+
+    def add(self, first_seq: int, docs: Sequence[tuple[str, str]]) -> None:
+        """Index changes ``first_seq``, ``first_seq + 1``, ... (committed to the store)."""
+        if not docs or self.failed is not None:
+            return
+        try:
+            if self.writer is None and not self._open(first_seq):
+                return
+            assert self.writer is not None
+            if self.seq != first_seq - 1:  # not the store's next change for the index
+                self._commit()
+                self._catch_up()
+                return
+            for rid, doc in docs:
+                self.writer.delete_documents_by_term(F.ID, rid)
+                self.writer.add_json(doc)
+            self.seq = first_seq + len(docs) - 1
+            self.pending += len(docs)
+            if self.pending >= _COMMIT_EVERY or time.monotonic() - self.opened > _HOLD_SECONDS:
+                self._commit()
+        except Exception as exc:  # the index is derived; the store is the truth
+            self.abort(exc)
+
+    def close(self) -> None:
+        """Commit what is applied (the ingest ended normally)."""
+        try:
+            self._commit()
+        except Exception as exc:  # as in add()
+            self.abort(exc)
+        if self.committed:
+            self.index.index.reload()
+
+    def abort(self, exc: BaseException | None = None) -> None:
+        """Drop what is not committed and stop feeding (the ingest failed, or the index)."""
+        self.failed = exc or self.failed or ArchiveError("ingest stopped")
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            try:
+                writer.rollback()
+                writer.wait_merging_threads()
+            finally:
+                self.index._write_lock.release()
+
+    def _open(self, first_seq: int) -> bool:
+        """Take the writer if the index stands just before ``first_seq``, else catch up."""
+        self.index._write_lock.acquire()
+        try:
+            if self.index.last_seq() != first_seq - 1:
+                self.index._write_lock.release()
+                self._catch_up()
+                return False
+            self.writer = self.index._writer()
+        except BaseException:
+            self.index._write_lock.release()
+            raise
+        self.seq = first_seq - 1
+        self.opened = time.monotonic()
+        if self.index.last_seq() != self.seq:  # another process committed while we waited
+            self._commit()
+            self._catch_up()
+            return False
+        return True
+
+    def _commit(self) -> None:
+        """Commit, record ``last_seq``, and let go of the writer."""
+        if self.writer is None:
+            return
+        writer, self.writer = self.writer, None
+        try:
+            if self.pending:
+                writer.commit()
+                self.index._write_state(self.seq)
+                self.committed += self.pending
+                self.pending = 0
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            try:
+                writer.wait_merging_threads()
+            finally:
+                self.index._write_lock.release()
+
+    def _catch_up(self) -> None:
+        self.index.sync(self.store)
+
+
+__all__ = ["SCHEMA_VERSION", "STATE_FILE", "ChangeFeed", "IngestFeed", "SearchIndex"]

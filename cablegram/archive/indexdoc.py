@@ -7,12 +7,16 @@ wiped and rebuilt from the store.
 
 from __future__ import annotations
 
+import json
+from typing import Any, cast
+
 import tantivy
 
 from cablegram.archive.indexfilter import declass_ordinal, distribution
 from cablegram.archive.portions import PORTION_FIELDS, add_body, marks_of
 from cablegram.archive.query import ANALYZER_NAME, F, norm_origin, norm_tag
-from cablegram.model import Cable
+from cablegram.archive.store import Prepared, Storable, prepare, storable
+from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
@@ -53,18 +57,77 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+class _Fields:
+    """Records a document's values field by field, as :func:`document_json` sends them.
+
+    It answers the three ``tantivy.Document`` methods the mapping calls, in the same
+    order, so both forms of a document come from the one mapping below.
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[Any]] = {}
+
+    def add_text(self, field: str, text: str) -> None:
+        self.values.setdefault(field, []).append(text)
+
+    def add_unsigned(self, field: str, value: int) -> None:
+        self.values.setdefault(field, []).append(value)
+
+    def add_integer(self, field: str, value: int) -> None:
+        self.values.setdefault(field, []).append(value)
+
+
 def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     """The index document of one cable (its current version)."""
     d = tantivy.Document()
+    _fill(d, reference_id, cable, marks_of(cable))
+    return d
+
+
+def document_json(reference_id: str, cable: Cable,
+                  marks: tuple[Level, tuple[str, ...]] | None = None) -> str:
+    """:func:`cable_document` as the JSON text ``IndexWriter.add_json`` reads.
+
+    An ingest builds it where the cable was parsed (a reader process): a str
+    costs next to nothing to send, and tantivy reads it in Rust, so the
+    process that writes the index never rebuilds a Cable (tests/test_index.py
+    checks that both forms give the same document).
+    """
+    f = _Fields()
+    _fill(f, reference_id, cable, marks_of(cable) if marks is None else marks)
+    return json.dumps(f.values, separators=(",", ":"))  # ASCII: the fastest C encoder path
+
+
+def storable_indexed(item: object) -> Storable:
+    """:func:`~cablegram.archive.store.storable`, with the index document of a cable.
+
+    The cable's level and caveats (which read every portion mark, C1/C2) are
+    computed once for both the row and the document.
+    """
+    if not isinstance(item, Cable):
+        return storable(item)
+    marks = marks_of(item)
+    ready = prepare(item, marks)
+    if isinstance(ready, Prepared):  # (a Rejected one is not indexed)
+        ready = ready._replace(document=document_json(ready.reference_id, item, marks))
+    return ready
+
+
+def _fill(d: tantivy.Document | _Fields, reference_id: str, cable: Cable,
+          marks: tuple[Level, tuple[str, ...]]) -> None:
     d.add_text(F.ID, reference_id)
     if cable.subject:
         d.add_text(F.SUBJECT, cable.subject)
     # Only paragraph text is searched (T9): header lines and captions are fields.
     # Each paragraph is one value, with its portion level stored beside it so a
     # portion policy can withhold a paragraph's snippet (C1, C3).
-    # Cable.level and Cable.caveats parse every portion mark at each call: once here.
-    level, caveats = marks_of(cable)
-    add_body(d, cable, level)
+    # Cable.level and Cable.caveats parse every portion mark at each call: the caller
+    # computes them once (marks_of).
+    level, caveats = marks
+    # add_body calls add_text and add_unsigned only, which _Fields answers alike.
+    add_body(cast(tantivy.Document, d), cable, level)
     # Tags and origin are kept in the form tag:/origin: search for, so that a
     # click on a facet value finds exactly the cables it counted.
     for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):
@@ -99,7 +162,7 @@ def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
     d.add_integer(F.DECLASS, declass_ordinal(cable))
     for v in distribution(cable):
         d.add_text(F.DIST, v)
-    return d
 
 
-__all__ = ["CAVEAT_SEP", "SCHEMA_VERSION", "build_schema", "cable_document"]
+__all__ = ["CAVEAT_SEP", "SCHEMA_VERSION", "build_schema", "cable_document", "document_json",
+           "storable_indexed"]

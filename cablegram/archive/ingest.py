@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -32,7 +32,7 @@ from rich.progress import (
 from rich.text import Text
 
 from cablegram.archive.api import IngestSummary
-from cablegram.archive.store import SqlStore, Storable, storable
+from cablegram.archive.store import Prepared, SqlStore, Storable, storable
 from cablegram.errors import ArchiveError
 
 BATCH = 1000  # cables per transaction: large enough to amortise the commit
@@ -45,12 +45,25 @@ _MULTI_SUFFIXES = (".csv", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz")
 _TICK = 25  # items between progress updates
 
 
-def read_items(paths: Iterable[str], workers: int | None = None) -> Iterator[Any]:
+class Feed(Protocol):
+    """Where an ingest sends the index documents of what it stored
+    (:class:`cablegram.archive.index.IngestFeed`)."""
+
+    def add(self, first_seq: int, docs: list[tuple[str, str]]) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self, exc: BaseException | None = None) -> None: ...
+
+
+def read_items(paths: Iterable[str], workers: int | None = None, *,
+               documents: bool = False) -> Iterator[Any]:
     """The readers' stream over ``paths`` (files, directories, ``-``, containers).
 
     With many one-cable files and more than one CPU, files are parsed in worker
     processes (:mod:`cablegram.archive.parallel`); the stream is the same, in
-    the same order, either way.
+    the same order, either way. ``documents``: the workers also build each
+    cable's index document (their items are then Prepared with a document).
     """
     try:
         from cablegram.formats import read_paths
@@ -62,7 +75,7 @@ def read_items(paths: Iterable[str], workers: int | None = None) -> Iterator[Any
 
     files, n = plan(paths, workers)
     if files is not None and n > 1:
-        return parallel_items(files, n)
+        return parallel_items(files, n, documents=documents)
     return iter(read_paths(paths))
 
 
@@ -116,9 +129,10 @@ class _Writer:
     the archive and its crash safety are exactly those of a plain loop.
     """
 
-    def __init__(self, store: SqlStore, summary: IngestSummary) -> None:
+    def __init__(self, store: SqlStore, summary: IngestSummary, feed: Feed | None) -> None:
         self.store = store
         self.summary = summary
+        self.feed = feed
         self.queue: queue.Queue[list[Storable] | None] = queue.Queue(maxsize=QUEUED)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="ingest-writer", daemon=True)
@@ -129,9 +143,17 @@ class _Writer:
             if self.error is not None:
                 continue  # a batch failed: store nothing after it, drain until the end
             try:
-                _tally(self.summary, self.store.write_batch(batch))
+                outcomes, first_seq = self.store.write_changes(batch)
+                _tally(self.summary, outcomes)
+                if self.feed is not None:  # after the commit: the index follows the store
+                    self.feed.add(first_seq, _changed(batch, outcomes))
             except BaseException as exc:  # handed to the gathering thread
                 self.error = exc
+        if self.feed is not None:
+            if self.error is None:
+                self.feed.close()
+            else:
+                self.feed.abort(self.error)
 
     def put(self, batch: list[Storable]) -> None:
         while True:
@@ -158,15 +180,31 @@ class _Writer:
             raise self.error
 
 
-def ingest_items(store: SqlStore, items: Iterable[Any], *,
-                 batch: int = BATCH) -> IngestSummary:
-    """Store a stream of reader items; return the tally (read = the other four summed)."""
+def _changed(batch: list[Storable], outcomes: list[str]) -> list[tuple[str, str]]:
+    """(reference id, index document) of the items that made a change, in change order."""
+    return [(it.reference_id, it.document) for it, outcome in zip(batch, outcomes, strict=True)
+            if outcome in ("new", "version") and isinstance(it, Prepared)
+            and it.document is not None]
+
+
+def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
+                 feed: Feed | None = None) -> IngestSummary:
+    """Store a stream of reader items; return the tally (read = the other four summed).
+
+    ``feed``: the search index, given each batch's documents once the batch is
+    committed (items that are Cables get theirs built here).
+    """
     summary = IngestSummary()
-    writer = _Writer(store, summary)
+    writer = _Writer(store, summary, feed)
+    ready: Any = storable
+    if feed is not None:
+        from cablegram.archive.indexdoc import storable_indexed
+
+        ready = storable_indexed
     pending: list[Storable] = []
     try:
         for item in items:
-            pending.append(storable(item))
+            pending.append(ready(item))
             if len(pending) >= batch:
                 writer.put(pending)
                 pending = []
@@ -178,16 +216,18 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *,
 
 
 def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = False,
-                 batch: int = BATCH, workers: int | None = None) -> IngestSummary:
+                 batch: int = BATCH, workers: int | None = None,
+                 feed: Feed | None = None) -> IngestSummary:
     """Read ``paths`` and store every cable; show a progress bar on a terminal.
 
     ``workers``: reader processes (None: automatic, see ``parallel.plan``).
+    ``feed``: index what is stored as it is stored (see :func:`ingest_items`).
     """
     paths = list(paths)
-    items = read_items(paths, workers)
+    items = read_items(paths, workers, documents=feed is not None)
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
-        return ingest_items(store, items, batch=batch)
+        return ingest_items(store, items, batch=batch, feed=feed)
     total = count_inputs(paths)
     columns: list[Any] = [SpinnerColumn(), TextColumn("ingest"), MofNCompleteColumn(),
                           RateColumn()]
@@ -206,4 +246,4 @@ def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = Fals
                 yield it
             bar.update(task, completed=n)
 
-        return ingest_items(store, counted(), batch=batch)
+        return ingest_items(store, counted(), batch=batch, feed=feed)

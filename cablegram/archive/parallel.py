@@ -19,7 +19,8 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -76,25 +77,38 @@ def _quiet() -> None:
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
 
 
-def _read_file(path: str) -> list[Any] | None:
+def preparer(documents: bool) -> Callable[[Any], Any]:
+    """What a reader process does to each record before sending it: its rows
+    (``store.storable``), and its index document too when ``documents``."""
+    if documents:
+        from cablegram.archive.indexdoc import storable_indexed
+
+        return storable_indexed
+    from cablegram.archive.store import storable
+
+    return storable
+
+
+def _read_file(path: str, documents: bool = False) -> list[Any] | None:
     """In a worker: every record of one file, or None to leave it to the main process."""
     if _inline(path):
         return None
-    from cablegram.archive.store import storable
     from cablegram.formats import read_paths
 
-    # prepared here (JSON form, hashes, rows): cheaper to send than a Cable, and
-    # the main process is left with the SQL alone
-    return [storable(r) for r in read_paths([path])]
+    # prepared here (JSON form, hashes, rows, index document): cheaper to send
+    # than a Cable, and the main process is left with the SQL alone
+    ready = preparer(documents)
+    return [ready(r) for r in read_paths([path])]
 
 
-def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
+def parallel_items(files: list[str], workers: int, *, documents: bool = False) -> Iterator[Any]:
     """Records of ``files`` in order, parsed by ``workers`` processes."""
     from cablegram.formats import read_paths
 
     if sum(1 for f in files if not _inline(f)) == 0:  # only big files: no pool needed
         for path in files:
-            yield from sharded_items(path, workers) if shardable(path) else read_paths([path])
+            yield from (sharded_items(path, workers, documents=documents) if shardable(path)
+                        else read_paths([path]))
         return
     # spawn, not fork: the parent may run threads (the progress bar's refresher).
     ctx = multiprocessing.get_context("spawn")
@@ -105,7 +119,8 @@ def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
         def submit() -> None:
             window = list(islice(it, WINDOW))
             if window:
-                pending.append((window, pool.imap(_read_file, window, chunksize=16)))
+                pending.append((window, pool.imap(partial(_read_file, documents=documents),
+                                                  window, chunksize=16)))
 
         # two windows in flight: workers parse the next while this one is stored
         submit()
@@ -116,7 +131,7 @@ def parallel_items(files: list[str], workers: int) -> Iterator[Any]:
                 if records is not None:
                     yield from records
                 elif shardable(path):
-                    yield from sharded_items(path, workers)
+                    yield from sharded_items(path, workers, documents=documents)
                 else:
                     yield from read_paths([path])
             submit()

@@ -56,7 +56,7 @@ class _Turn:
     index = 0
 
 
-def _worker(path: str, k: int, n: int, out: Any) -> None:
+def _worker(path: str, k: int, n: int, out: Any, documents: bool = False) -> None:
     """In worker ``k`` of ``n``: send ``(index, record)`` for records with index % n == k."""
     import cablegram.formats as formats
 
@@ -79,7 +79,9 @@ def _worker(path: str, k: int, n: int, out: Any) -> None:
         return parse
 
     formats._telegram_parser = sharded  # this process only (spawned for the job)
-    from cablegram.archive.store import storable
+    from cablegram.archive.parallel import preparer
+
+    storable = preparer(documents)
 
     batch: list[tuple[int, Any]] = []
     try:
@@ -103,11 +105,12 @@ def _worker(path: str, k: int, n: int, out: Any) -> None:
         out.close()
 
 
-def sharded_items(path: str, n: int) -> Iterator[Any]:
-    """The records of ``path`` in order, parsed by ``n`` worker processes."""
+def sharded_items(path: str, n: int, *, documents: bool = False) -> Iterator[Any]:
+    """The records of ``path`` in order, parsed by ``n`` worker processes
+    (``documents``: with their index documents, see ``parallel.preparer``)."""
     ctx = multiprocessing.get_context("spawn")  # the parent may run threads
     pipes = [ctx.Pipe(duplex=False) for _ in range(n)]  # (read end, write end)
-    procs = [ctx.Process(target=_worker, args=(path, k, n, pipes[k][1]), daemon=True)
+    procs = [ctx.Process(target=_worker, args=(path, k, n, pipes[k][1], documents), daemon=True)
              for k in range(n)]
     for p, (_, w) in zip(procs, pipes, strict=True):
         p.start()

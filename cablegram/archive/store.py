@@ -29,7 +29,7 @@ from cablegram.archive.db import PostgresDb, SqliteDb
 from cablegram.archive.sqlfilter import caveats_column, distribution
 from cablegram.errors import ArchiveError
 from cablegram.formats.jsonform import from_json, to_json
-from cablegram.model import Cable, ReferenceId
+from cablegram.model import Cable, Level, ReferenceId
 
 # 2: "cleaned" left the record JSON for the cleaned_z column (docs/archive.md). A
 # version 1 file is migrated in place on open: its rows keep "cleaned" in the record
@@ -89,13 +89,20 @@ class Prepared(NamedTuple):
     values: tuple[Any, ...]  # the cables columns from raw to source_metadata
     refs: tuple[tuple[str, str | None, str | None], ...]  # (to_id, letter, text)
     addressees: tuple[tuple[str, str | None, str | None], ...]  # (role, name, ri)
+    # The search index's document as JSON, when an ingest indexes as it stores
+    # (indexdoc.storable_indexed); the store itself never reads it.
+    document: str | None = None
 
 
 Storable = Prepared | Rejected
 
 
-def prepare(cable: Cable) -> Storable:
-    """The rows of a cable, or why it goes to quarantine (no id, unstorable text)."""
+def prepare(cable: Cable, marks: tuple[Level, tuple[str, ...]] | None = None) -> Storable:
+    """The rows of a cable, or why it goes to quarantine (no id, unstorable text).
+
+    ``marks``: the cable's ``(level, caveats)`` when the caller has them already
+    (``Cable.level`` and ``Cable.caveats`` read every portion mark at each call).
+    """
     if cable.reference_id is None:
         return _no_id(cable)
     problem = unstorable(cable.raw)
@@ -105,11 +112,12 @@ def prepare(cable: Cable) -> Storable:
     record.pop("raw", None)  # kept once, in its own column
     record.pop("cleaned", None)  # kept once, compressed against raw (cleaned_z)
     c = cable
+    level, caveats = (c.level, c.caveats) if marks is None else marks
     values = (
         c.raw,
         json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
         pack_cleaned(c.raw, c.cleaned),
-        int(c.level), _text(c.classification.banner), _text(caveats_column(c.caveats)),
+        int(level), _text(c.classification.banner), _text(caveats_column(caveats)),
         c.declassify_on.isoformat() if c.declassify_on else None,
         c.dtg.isoformat() if c.dtg else None, c.year, _text(c.origin), _text(c.subject),
         _text(c.source.format) or "unknown", _text(c.source.path),
@@ -227,6 +235,12 @@ class SqlStore:
 
     def write_batch(self, items: Sequence[Cable | Storable]) -> list[Outcome]:
         """Store a batch in ONE transaction; return each item's outcome in order."""
+        return self.write_changes(items)[0]
+
+    def write_changes(self, items: Sequence[Cable | Storable]) -> tuple[list[Outcome], int]:
+        """:meth:`write_batch`, and the change number of the batch's first new or
+        version item: the others follow it one by one, in order (the batch holds the
+        write lock, so nothing else takes a number in between)."""
         ready = [storable(it) for it in items]  # outside the transaction: CPU work
         at = now_iso()
         with self.db.transaction():
@@ -236,10 +250,11 @@ class SqlStore:
                 self.db.query("SELECT pg_advisory_xact_lock(?)", (_PG_WRITER_LOCK,))
             return self._write_locked(ready, at)
 
-    def _write_locked(self, items: Sequence[Storable], at: str) -> list[Outcome]:
+    def _write_locked(self, items: Sequence[Storable], at: str) -> tuple[list[Outcome], int]:
         state = self._lookup({it.reference_id for it in items if isinstance(it, Prepared)})
         next_row = int(self.db.query("SELECT COALESCE(MAX(id), 0) FROM cables")[0][0]) + 1
         next_seq = int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM changes")[0][0]) + 1
+        first_seq = next_seq
         pending: dict[int, list[Any]] = {}  # row id -> cable row (mutable: current flag)
         demote: list[tuple[int]] = []
         refs: list[tuple[Any, ...]] = []
@@ -281,7 +296,7 @@ class SqlStore:
         self.db.insert_many("cable_addressees", _ADDR_COLUMNS, addrs)
         self.db.insert_many("changes", _CHANGE_COLUMNS, changes)
         self.db.executemany(_INSERT_QUARANTINE, quarantine)
-        return outcomes
+        return outcomes, first_seq
 
     def _lookup(self, rids: set[str]) -> dict[str, _IdState]:
         state: dict[str, _IdState] = {}
