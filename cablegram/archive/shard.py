@@ -3,9 +3,9 @@
 Every worker runs the readers' own pipeline (``cablegram.formats.read_paths``)
 over the whole file, so splitting rows, decoding and error handling are the
 readers' and nothing is re-implemented here. Record ``i`` belongs to worker
-``i % n``: inside a worker, the telegram parser (the expensive part) really
-parses only the rows of the records it owns and answers the others with a
-cheap placeholder, which that worker then drops. The main process takes
+``i % n``: inside a worker, only the rows of the records it owns are turned
+into cables (parsing the telegram is the expensive part); every other row is
+split and answered with a cheap placeholder, which that worker then drops. The main process takes
 record 0 from worker 0, record 1 from worker 1, ... and checks every index,
 so the stream is the sequential one, in order; should the workers ever
 disagree (a reader whose count of records depended on what the parser
@@ -64,21 +64,21 @@ def _worker(path: str, k: int, n: int, out: Any, documents: bool = False) -> Non
     # could print (a Ctrl-C shared with the parent) is noise
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     turn = _Turn()
-    original: Callable[[bool], Callable[[str, Any], Any]] = formats._telegram_parser
+    from cablegram.formats import cablescsv
 
-    def sharded(strict: bool) -> Callable[[str, Any], Any]:
-        real = original(strict)
+    real_row = cablescsv._row_to_cable
+    skipped = formats.Unreadable(path, "", "a record another worker owns", b"")
 
-        def parse(text: str, source: Any) -> Any:
-            if turn.index % n == k:
-                return real(text, source)
-            from cablegram.model import Cable
+    def sharded(row: list[str], raw: bytes, latin1: bool, src: str, index: int, strict: bool,
+                parse: Callable[[str, Any], Any]) -> Any:
+        # A row another worker owns is not turned into a cable at all (its columns,
+        # dates and id cost a third as much as splitting it): a placeholder that this
+        # worker drops. Rows are still split here, so every worker counts the same.
+        if turn.index % n == k:
+            return real_row(row, raw, latin1, src, index, strict, parse)
+        return skipped
 
-            return Cable(raw="")  # a placeholder for a record another worker owns
-
-        return parse
-
-    formats._telegram_parser = sharded  # this process only (spawned for the job)
+    cablescsv._row_to_cable = sharded  # this process only (spawned for the job)
     from cablegram.archive.parallel import preparer
 
     storable = preparer(documents)
