@@ -34,7 +34,8 @@ def repair_punctuation(text: str) -> tuple[str, int]:
     if "," in text:
         text, n = _A1_APOSTROPHE_RE.subn("'", text)
         count += n
-    if " ) " in text:
+    # ")" first: a one-character search is many times cheaper than " ) " (speed).
+    if ")" in text and " ) " in text:
         text, n = _A1_DASH_RE.subn("--", text)
         count += n
     return text, count
@@ -88,9 +89,16 @@ _A4_NOTE_RE = re.compile(
 )
 
 
+# The first characters any A4 note can start with: most lines are rejected by
+# this test alone (speed, issue 2).
+_A4_FIRST = frozenset("OoDdCcRrFf-0123456789")
+
+
 def is_archive_note(line: str) -> bool:
     """A line an archive added to a cable transcribed from paper (A4)."""
-    return bool(_A4_NOTE_RE.match(line.strip()))
+    s = line.strip()
+    return ((s[:1] in _A4_FIRST or s[:1].isdecimal())  # \d is any decimal digit
+            and _A4_NOTE_RE.match(s) is not None)
 
 
 # --- T10: page markers of multi-section cables ------------------------------

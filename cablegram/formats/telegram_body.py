@@ -70,14 +70,17 @@ class ParaBuilder:
     number: int | None
     marking: str | None
     line: int
-    parts: list[tuple[str, str, int]] = field(default_factory=list)  # (sep, text, line)
+    # The text lines, each after its separator: ``[sep, text, sep, text, ...]``,
+    # flat so that build() joins them in one call (speed, issue 2).
+    chunks: list[str] = field(default_factory=list)
 
-    def add(self, text: str, line: int, after_blank: bool) -> bool:
+    def add(self, text: str, after_blank: bool) -> bool:
         """Append a text line; return True when a blank line inside a sentence was joined."""
-        if not self.parts:
-            self.parts.append(("", text, line))
+        chunks = self.chunks
+        if not chunks:
+            chunks += ("", text)
             return False
-        prev = self.parts[-1][1]
+        prev = chunks[-1]
         sub = is_subparagraph(text)
         joined = False
         if after_blank:
@@ -87,18 +90,15 @@ class ParaBuilder:
                 sep, joined = " ", True
         else:
             sep = "\n" if sub else " "
-        self.parts.append((sep, text, line))
+        chunks += (sep, text)
         return joined
 
     def build(self) -> tuple[Paragraph, int]:
         """The cleaned paragraph (A1 repaired) and the number of A1 repairs."""
-        parts = self.parts
+        chunks = self.chunks
         # One line (speed): no join, and no newline to look for (a line holds none).
-        single = len(parts) == 1
-        if single:
-            raw = parts[0][0] + parts[0][1]
-        else:
-            raw = "".join([sep + text for sep, text, _ in parts])
+        single = len(chunks) == 2
+        raw = chunks[0] + chunks[1] if single else "".join(chunks)
         if "\t" in raw:
             raw = _MULTISPACE_RE.sub(" ", raw)
         else:
@@ -129,12 +129,13 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
     """
     names: list[str] = []
     notes: list[str] = []
+    chunks = p.chunks  # [sep, text, sep, text, ...]
     # Trailing lines without a letter (``>----`` left by a web page) are not text.
-    while p.parts and len(p.parts) > 1 and not any(ch.isalpha() for ch in p.parts[-1][1]):
-        notes.append(f"trailing line {p.parts[-1][1]!r} dropped")
-        p.parts.pop()
-    while p.parts and len(names) < 2:
-        sep, text, _line = p.parts[-1]
+    while len(chunks) > 2 and not any(ch.isalpha() for ch in chunks[-1]):
+        notes.append(f"trailing line {chunks[-1]!r} dropped")
+        del chunks[-2:]
+    while chunks and len(names) < 2:
+        sep, text = chunks[-2], chunks[-1]
         s = text.strip()
         m = _T11_TRAILING_DIGITS_RE.match(s)
         if m is not None and not names:
@@ -143,18 +144,17 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
         if not T11_SIGNATURE_RE.match(s) or s.upper() in _NOT_SIGNATURES:
             break
         # A second name line only when it stands apart from the paragraph text.
-        if (names and len(p.parts) > 1 and sep != "\n"
-                and p.parts[-2][1].rstrip()[-1:] not in ".:;!?)"):
+        if (names and len(chunks) > 2 and sep != "\n"
+                and chunks[-3].rstrip()[-1:] not in ".:;!?)"):
             break
-        if len(p.parts) == 1 and p.number is not None:
+        if len(chunks) == 2 and p.number is not None:
             break  # the paragraph's only line: text, not a signature
         names.insert(0, s)
-        p.parts.pop()
-    if not names and p.parts:
-        sep, text, line = p.parts[-1]
-        g = _T11_GLUED_RE.match(text)
+        del chunks[-2:]
+    if not names and chunks:
+        g = _T11_GLUED_RE.match(chunks[-1])
         if g is not None and g["name"] not in _NOT_SIGNATURES:
-            p.parts[-1] = (sep, g["text"], line)
+            chunks[-1] = g["text"]
             names.append(g["name"])
             notes.append(f"signature {g['name']!r} split from the end of the last line")
     return tuple(names), notes

@@ -66,18 +66,23 @@ class FirstLine:
     bare: bool = False  # no message reference number (a draft's line): mrn, origin empty
 
 
+# Precompiled (speed): the classification line is read for every cable.
+_NOT_A_LETTER_RE = re.compile(r"[^A-Z]")
+_CONTROL_SPLIT_RE = re.compile(r"\s*//?\s*|\s+(?=NOFORN)")
+
+
 def read_first_line(line: str, *, bare: bool = False) -> FirstLine | None:
     """The classification line (T1); ``bare=True`` reads one without an MRN."""
     m = (T1_LEVEL_ONLY_RE if bare else T1_CLASSIFICATION_LINE_RE).match(line.strip())
     if m is None:
         return None
-    key = re.sub(r"[^A-Z]", "", m["level"].upper())
+    key = _NOT_A_LETTER_RE.sub("", m["level"].upper())
     dropped_s = key in ("ECRET", "SSECRET")
     admin = _ADMIN_CONTROLS.get(key)
     level = Level.SBU if admin else Level.parse("SECRET" if dropped_s else key)
     controls: list[str] = []
     rel_to: tuple[str, ...] = ()
-    for c in re.split(r"\s*//?\s*|\s+(?=NOFORN)", m["controls"].strip().upper()):
+    for c in _CONTROL_SPLIT_RE.split(m["controls"].strip().upper()):
         c = " ".join(c.split())
         if not c:
             continue
@@ -93,7 +98,7 @@ def read_first_line(line: str, *, bare: bool = False) -> FirstLine | None:
         return FirstLine(level=level, admin_control=admin, controls=tuple(controls),
                          rel_to=rel_to, section=section, mrn="", origin="", serial=0,
                          year=None, dropped_s=dropped_s, bare=True)
-    origin = re.sub(r"[^A-Z]", "", m["origin"].upper())
+    origin = _NOT_A_LETTER_RE.sub("", m["origin"].upper())
     if origin == "SECSTATE":
         origin = "STATE"
     return FirstLine(

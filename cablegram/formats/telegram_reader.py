@@ -151,8 +151,8 @@ class TelegramReader:
         """Body lines from ``start`` until the end (or a restart of the head)."""
         lines = self.lines
         body_line = self._body_line
-        # The open paragraph's parts, when a running-text line may join it directly.
-        parts = self.paras[-1].parts if self.paras and self.first is not None else None
+        # The open paragraph's chunks, when a running-text line may join it directly.
+        parts = self.paras[-1].chunks if self.paras and self.first is not None else None
         for idx in range(start, len(lines)):
             s = lines[idx].strip()
             if not s:
@@ -167,12 +167,12 @@ class TelegramReader:
             if (parts is not None and len(s) >= 40 and not self.pending_blank
                     and not s[0].isdigit() and not s[-1].isdigit() and s[0] not in "(-"
                     and s[1] not in ".)"):
-                parts.append((" ", s, idx + 1))
+                parts += (" ", s)
                 continue
             body_line(s, idx + 1)
             if not self.body_started:
                 return idx + 1
-            parts = self.paras[-1].parts if self.paras and self.first is not None else None
+            parts = self.paras[-1].chunks if self.paras and self.first is not None else None
         return len(lines)
 
     def _blank(self) -> None:
@@ -490,7 +490,7 @@ class TelegramReader:
                     rest = f"({m['mark']}) {rest}".strip()
                 p = ParaBuilder(num, mark, i)
                 if rest:
-                    p.add(rest, i, False)
+                    p.add(rest, False)
                 self.paras.append(p)
                 self.last_number = num
                 self.pending_blank = False
@@ -520,10 +520,10 @@ class TelegramReader:
         if not self.paras:
             self.paras.append(ParaBuilder(None, None, i))
         elif (self.pending_blank and self.paras[-1].number is None and self._unnumbered_only()
-              and self.paras[-1].parts and self.paras[-1].parts[-1][1][-1:] in ".:;!?\")"):
+              and self.paras[-1].chunks and self.paras[-1].chunks[-1][-1:] in ".:;!?\")"):
             # Unnumbered text: blank lines after a sentence separate paragraphs (T9).
             self.paras.append(ParaBuilder(None, None, i))
-        if self.paras[-1].add(s, i, self.pending_blank):
+        if self.paras[-1].add(s, self.pending_blank):
             self.note("T10", "paragraph joined across a blank line (page break)", i, repair=True)
         self.pending_blank = False
 
@@ -540,9 +540,9 @@ class TelegramReader:
     def _mid_sentence(self) -> bool:
         """Does the text so far stop inside a sentence? Then a number at the start of
         the next line (``July\n24.``, ``¶24.`` after WikiLeaks' marking) is not a paragraph."""
-        if self.pending_blank or not self.paras or not self.paras[-1].parts:
+        if self.pending_blank or not self.paras or not self.paras[-1].chunks:
             return False
-        return self.paras[-1].parts[-1][1][-1:] not in ".:;!?\")"
+        return self.paras[-1].chunks[-1][-1:] not in ".:;!?\")"
 
     def _unnumbered_only(self) -> bool:
         return all(p.number is None for p in self.paras)
@@ -694,7 +694,7 @@ class TelegramReader:
             signature, notes = take_signature(self.paras[-1])
             for n in notes:
                 self.note("T11", n, None, repair=True)
-            if not self.paras[-1].parts and self.paras[-1].number is None:
+            if not self.paras[-1].chunks and self.paras[-1].number is None:
                 self.paras.pop()
         out: list[Paragraph] = []
         for p in self.paras:
