@@ -50,6 +50,8 @@ from cablegram.model import Cable, Level
 Occur = tantivy.Occur
 # Cables without a declassification date are never declassified by date (C3).
 NEVER = date.max.toordinal()
+ACCESS_SEP = "/"  # between the parts of an access term
+CAVEATS_SEP = "|"  # between its caveats (as indexdoc.CAVEAT_SEP)
 
 
 def distribution(cable: Cable) -> tuple[str, ...]:
@@ -63,6 +65,20 @@ def distribution(cable: Cable) -> tuple[str, ...]:
 
 def declass_ordinal(cable: Cable) -> int:
     return cable.declassify_on.toordinal() if cable.declassify_on is not None else NEVER
+
+
+def access_key(declass: int, level: Level, caveats: tuple[str, ...] | list[str]) -> str:
+    """The ``access`` term of a cable: ``2031/3/NOFORN|SIPDIS`` (declassify-on year,
+    level, caveats); year 9999 when it has no declassify-on date."""
+    year = date.fromordinal(declass).year
+    return ACCESS_SEP.join((f"{year:04d}", str(int(level)),
+                            CAVEATS_SEP.join(sorted(set(caveats)))))
+
+
+def parse_access_key(key: str) -> tuple[int, int, frozenset[str]]:
+    """(declassify-on year, level, caveats) of an access term."""
+    year, level, caveats = key.split(ACCESS_SEP, 2)
+    return int(year), int(level), frozenset(c for c in caveats.split(CAVEATS_SEP) if c)
 
 
 def _terms(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:

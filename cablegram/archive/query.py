@@ -55,6 +55,8 @@ class F:
     LEVEL = "level"  # unsigned: Level value (C1)
     CAVEATS = "caveats"  # raw, multi (C2, T3)
     CAVEAT_SET = "caveat_set"  # fast: the caveats joined by "|", one value (for the facet)
+    FACET_KEY = "facet_key"  # fast: "level/PRECEDENCE/caveat set", one value (facets)
+    ACCESS = "access"  # raw: "declass year/level/caveat set", one term (the access filter)
     PRECEDENCE = "precedence"  # raw: word, "IMMEDIATE" (P1)
     YEAR = "year"  # raw: "2007"
     MONTH = "month"  # raw: "2007-05"
