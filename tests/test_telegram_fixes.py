@@ -15,7 +15,8 @@ from cablegram.formats import read_paths
 from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
 from cablegram.formats.jsonform import record_view
 from cablegram.formats.telegram import parse_telegram, render_telegram
-from cablegram.formats.telegram_head import read_references
+from cablegram.formats.telegram_body import T9_PARAGRAPH_RE, T9_PARAGRAPH_START_RE
+from cablegram.formats.telegram_head import CAPTION_WORDS, read_references, split_captions
 from cablegram.formats.telegram_header import (
     H8_ADDRESSEE_RE,
     _read_addressee,
@@ -299,3 +300,38 @@ def test_single_unnumbered_paragraph_keeps_its_portion_mark_t9() -> None:
     other = parse_telegram(text.replace("(C) The ministry", "(Invented) The ministry"))
     assert other.paragraphs[0].marking is None
     assert other.paragraphs[0].text.startswith("(Invented) The ministry")
+
+
+# --- Patterns and shortcuts reordered for speed read what the rule's form reads ------
+@given(st.lists(st.sampled_from(["1", "12", "123", "4", ".", " ", "\t", "(", ")", "C", "S//NF",
+                                 "SBU", "x", "\u00a0", "\x0c", "- ENTIRE TEXT", "text"]),
+                max_size=9).map("".join))
+def test_t9_paragraph_start_reads_what_the_full_pattern_reads(line: str) -> None:
+    full, start = T9_PARAGRAPH_RE.match(line), T9_PARAGRAPH_START_RE.match(line)
+    assert (full is None) == (start is None)
+    if full is not None and start is not None:
+        assert (full["num"], full["mark"], full["rest"]) == (
+            start["num"], start["mark"], line[start.end():])
+
+
+def _split_captions_spec(line: str) -> tuple[list[str], str]:
+    # The reading before the first-word shortcut (T3).
+    if re.match(r"^(?:[A-Z]+\s){0,2}SENSITIVE$", line.strip()):
+        return [" ".join(line.split())], ""
+    words = re.split(r"[\s,;/]+", line.strip())
+    caps = []
+    for w in words:
+        u = w.upper().strip(".")
+        if u not in CAPTION_WORDS:
+            break
+        caps.append(u)
+    if not caps:
+        return [], line.strip()
+    return caps, " ".join(words[len(caps):]).strip()
+
+
+@given(st.lists(st.sampled_from(["SIPDIS", "NOFORN", "nodis", "EXDIS.", "DEA", "SENSITIVE",
+                                 "PASS", "TO", " ", ",", "/", ";", "\t", "x"]),
+                max_size=6).map("".join))
+def test_t3_split_captions_reads_what_the_rule_reads(line: str) -> None:
+    assert split_captions(line) == _split_captions_spec(line)

@@ -15,6 +15,11 @@ from cablegram.model import Paragraph, Span
 T9_PARAGRAPH_RE = re.compile(
     r"^(?P<num>\d{1,3})\s?\.(?=\s|\(|$)\s*(?:\((?P<mark>[^()]{1,30})\)\.?)?\s*(?P<rest>.*)$"
 )
+# The same without ``rest``, for one line (no newline): the text is the line from
+# ``m.end()`` on, without the regex walking it and copying it (speed, issue 2).
+T9_PARAGRAPH_START_RE = re.compile(
+    r"^(?P<num>\d{1,3})\s?\.(?=\s|\(|$)\s*(?:\((?P<mark>[^()]{1,30})\)\.?)?\s*"
+)
 # The inside of a portion mark begins with a level letter or word (T9, C1).
 _T9_MARK_RE = re.compile(
     r"^\s*(?:TS|S|C|U|SBU|LOU|FOUO|CONFIDENTIAL|SECRET|UNCLASSIFIED|UNCLAS|"

@@ -115,6 +115,7 @@ CAPTION_WORDS = frozenset({
     "EXCON", "CODEL", "DECAPTIONED",
 })
 _CAPTION_SPLIT_RE = re.compile(r"[\s,;/]+")
+_CAPTION_FIRST_WORD_RE = re.compile(r"[^\s,;/]+")
 
 
 # T3: agency handling captions such as ``DEA SENSITIVE`` mark SBU traffic.
@@ -123,9 +124,15 @@ _T3_SENSITIVE_RE = re.compile(r"^(?:[A-Z]+\s){0,2}SENSITIVE$")
 
 def split_captions(line: str) -> tuple[list[str], str]:
     """Leading caption words of a line (T3) and what follows them (passing text)."""
-    if _T3_SENSITIVE_RE.match(line.strip()):
+    s = line.strip()
+    if "SENSITIVE" in s and _T3_SENSITIVE_RE.match(s):
         return [" ".join(line.split())], ""
-    words = _CAPTION_SPLIT_RE.split(line.strip())
+    # Most lines do not start with a caption: look at the first word before
+    # splitting them all (speed, issue 2).
+    first = _CAPTION_FIRST_WORD_RE.match(s)
+    if first is None or first[0].upper().strip(".") not in CAPTION_WORDS:
+        return [], s
+    words = _CAPTION_SPLIT_RE.split(s)
     caps: list[str] = []
     i = 0
     for w in words:

@@ -137,19 +137,23 @@ def split_addressee(s: str) -> tuple[str | None, str, str | None, str | None]:
     return ri, " ".join(tokens), prec, mcn
 
 
-# Addressee lines repeat from cable to cable (speed, issue 2); Addressee is frozen.
-@lru_cache(maxsize=4096)
 def read_addressee(text: str) -> Addressee:
     """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
     s = " ".join(text.split())
-    # Most lines end in a plain 4-digit MCN, which differs from cable to cable
-    # while the rest of the line repeats: the rest is read once (speed, issue 2).
+    # Addressee lines repeat from cable to cable, except for their MCN (speed,
+    # issue 2): a line ending in a plain 4-digit MCN is read once without it;
     # ``s[-6] != "-"`` leaves MCN ranges (``0202 - 0203``) to the full reading.
     if len(s) > 6 and s[-5] == " " and s[-6] != "-" and s[-4:].isdecimal():
         head = _addressee_head(s[:-5])
         if head is not None:
             return Addressee(name=head.name, ri=head.ri, precedence=head.precedence,
                              mcn=s[-4:], collective=head.collective, zen=head.zen)
+    return _read_addressee_cached(s)
+
+
+# Addressee is frozen: one value serves every cable with the same line.
+@lru_cache(maxsize=4096)
+def _read_addressee_cached(s: str) -> Addressee:
     return _read_addressee(s)
 
 

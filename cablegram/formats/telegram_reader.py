@@ -10,7 +10,7 @@ from cablegram.errors import RuleError
 from cablegram.formats.clean import is_archive_note, is_page_marker, strip_pilcrow
 from cablegram.formats.tags import is_tag_continuation, parse_tags
 from cablegram.formats.telegram_body import (
-    T9_PARAGRAPH_RE,
+    T9_PARAGRAPH_START_RE,
     ParaBuilder,
     find_spans,
     portion_mark,
@@ -310,7 +310,7 @@ class TelegramReader:
             s = s[m.end():]  # ``(U) Classified by ...``: the block carries a portion mark
         c0 = s[0]
         u = s.upper()
-        if c0.isdigit() and T9_PARAGRAPH_RE.match(s) and (self.first or self.head_seen):
+        if c0.isdigit() and T9_PARAGRAPH_START_RE.match(s) and (self.first or self.head_seen):
             return False
         if self.first is None and c0 in "CSTUELcsteul" and (fl := read_first_line(s)):
             self.first = fl
@@ -453,7 +453,7 @@ class TelegramReader:
                 s = s.strip().lstrip("¶ ")
                 if not s:
                     continue
-                if s[0].isdigit() and T9_PARAGRAPH_RE.match(s):
+                if s[0].isdigit() and T9_PARAGRAPH_START_RE.match(s):
                     break
                 if s[0] in "CSTUELcsteul" and read_first_line(s):
                     self.lookahead = True
@@ -478,14 +478,14 @@ class TelegramReader:
             self._restart_head()
             self._head_line(s, i)
             return
-        if c0.isdigit() and (m := T9_PARAGRAPH_RE.match(s)):
+        if c0.isdigit() and (m := T9_PARAGRAPH_START_RE.match(s)):
             num = int(m["num"])
             last = self.last_number
             if last is None or num == last + 1 or (num > last and not self._mid_sentence()):
                 if last is not None and num != last + 1:
                     self.note("T9", f"paragraph {num} follows paragraph {last}", i)
                 mark = portion_mark(m["mark"])
-                rest = m["rest"]
+                rest = s[m.end():]
                 if m["mark"] is not None and mark is None:
                     rest = f"({m['mark']}) {rest}".strip()
                 p = ParaBuilder(num, mark, i)
