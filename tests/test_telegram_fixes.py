@@ -335,3 +335,15 @@ def _split_captions_spec(line: str) -> tuple[list[str], str]:
                 max_size=6).map("".join))
 def test_t3_split_captions_reads_what_the_rule_reads(line: str) -> None:
     assert split_captions(line) == _split_captions_spec(line)
+
+
+# --- T7: a dash before the serial of a 1970s REF (seen in 1974ATHENS02959) -----------
+def test_t7_dash_before_the_serial_is_a_cable_reference_in_the_dtg_year() -> None:
+    assert [r.id for r in read_references("STATE -054321", 1974)] == [
+        ReferenceId(74, "STATE", 54321)]
+    c = parse_telegram(OLD_HEAD.replace("SUBJECT:   A VISIT\n",
+                                        "SUBJECT:   A VISIT\n\nREF: STATE -054321\n"))
+    assert [(r.text, r.id) for r in c.references] == [
+        ("STATE -054321", ReferenceId(74, "STATE", 54321))]  # the year from the DTG (JUN 74)
+    # A dash between two numbers is still no serial: ``STATE 1234-5`` is free text.
+    assert [r.id for r in read_references("STATE 1234-5", 1974)] == [None]

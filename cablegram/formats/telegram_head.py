@@ -194,8 +194,10 @@ T7_REF_RE = re.compile(r"^REFS?\b\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _T7_LETTER_RE = re.compile(r"(?:(?<=^)|(?<=[\s;]))(?:\((?P<p>[A-Z])\)|(?P<l>[A-Z])[.)])(?=\s)")
 T7_LETTER_START_RE = re.compile(r"^(?:\([A-Z]\)|[A-Z][.)])\s")
 # A cable reference: [year] origin serial, e.g. ``06 PARIS 5733``, ``SECSTATE 64981``.
+# 1970s texts may set a dash before the serial: ``REF: STATE -097844``
+# (1974ATHENS02959 citing 74STATE97844).
 _T7_CABLE_RE = re.compile(
-    r"^(?:(?P<year>\d{2}|\d{4})\s+)?(?P<origin>[A-Z][A-Z]+(?:\s[A-Z]+){0,2}?)\s+"
+    r"^(?:(?P<year>\d{2}|\d{4})\s+)?(?P<origin>[A-Z][A-Z]+(?:\s[A-Z]+){0,2}?)\s+-?"
     r"(?P<serial>\d{1,7})(?![\d/.-]\d)\b"
 )
 
