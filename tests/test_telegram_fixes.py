@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cablegram.formats import read_paths
-from cablegram.formats.clean import _A1_CLOSE_RE, _A1_OPEN_RE
+from cablegram.formats.clean import _A1_CLOSE_RE, _A1_DASH_RE, _A1_OPEN_RE
 from cablegram.formats.jsonform import record_view
 from cablegram.formats.telegram import parse_telegram, render_telegram
 from cablegram.formats.telegram_body import T9_PARAGRAPH_RE, T9_PARAGRAPH_START_RE
@@ -274,11 +274,13 @@ def test_h8_addressee_read_without_its_mcn_is_the_full_reading(words: list[str],
 # --- A1: the quote patterns, reordered for speed, find what the rule's form finds ----
 _A1_OPEN_SPEC = re.compile(r"(?:(?<=^)|(?<=[\s(\[/-]))&(?=[\w$'])")
 _A1_CLOSE_SPEC = re.compile(r"(?<=[A-Za-z.,!?;:)\]'])[&8](?=[\s.,;:!?)\]-]|$)")
+_A1_DASH_SPEC = re.compile(r"(?<= )\)(?= )")
 
 
 @given(st.text(alphabet="&8 a(/-[.,)x\n$'Z", max_size=14), st.integers(0, 14))
 def test_a1_quote_patterns_match_their_specification(text: str, pos: int) -> None:
-    for fast, spec in ((_A1_OPEN_RE, _A1_OPEN_SPEC), (_A1_CLOSE_RE, _A1_CLOSE_SPEC)):
+    for fast, spec in ((_A1_OPEN_RE, _A1_OPEN_SPEC), (_A1_CLOSE_RE, _A1_CLOSE_SPEC),
+                       (_A1_DASH_RE, _A1_DASH_SPEC)):
         a, b = fast.search(text, pos), spec.search(text, pos)
         assert (a and a.span()) == (b and b.span())
 

@@ -22,8 +22,9 @@ _A1_CLOSE_RE = re.compile(r"[&8](?<=[A-Za-z.,!?;:)\]'][&8])(?=[\s.,;:!?)\]-]|$)"
 # An apostrophe became a comma inside a word: ``Ba,ath``, ``Betancourt,s``.
 # The literal comma comes first so that the regex engine can skip to it (speed).
 _A1_APOSTROPHE_RE = re.compile(r",(?<=[A-Za-z],)(?=[a-z])")
-# A dash became ``)`` between spaces: ``talks ) which``.
-_A1_DASH_RE = re.compile(r"(?<= )\)(?= )")
+# A dash became ``)`` between spaces: ``talks ) which``. The literal comes
+# first, as above (speed); the lookbehind spans the ``)`` itself.
+_A1_DASH_RE = re.compile(r"\)(?<= \))(?= )")
 
 
 def repair_punctuation(text: str) -> tuple[str, int]:
@@ -35,7 +36,7 @@ def repair_punctuation(text: str) -> tuple[str, int]:
         text, n = _A1_APOSTROPHE_RE.subn("'", text)
         count += n
     # ")" first: a one-character search is many times cheaper than " ) " (speed).
-    if ")" in text and " ) " in text:
+    if ")" in text:
         text, n = _A1_DASH_RE.subn("--", text)
         count += n
     return text, count

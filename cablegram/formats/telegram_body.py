@@ -76,7 +76,9 @@ class ParaBuilder:
     marking: str | None
     line: int
     # The text lines, each after its separator: ``[sep, text, sep, text, ...]``,
-    # flat so that build() joins them in one call (speed, issue 2).
+    # flat so that build() joins them in one call (speed, issue 2). Every text is
+    # a stripped, non-empty line (or a non-empty part of one), so the joined
+    # text never starts or ends with a newline nor holds an empty line.
     chunks: list[str] = field(default_factory=list)
 
     def add(self, text: str, after_blank: bool) -> bool:
@@ -110,8 +112,6 @@ class ParaBuilder:
             # Runs of spaces to one (speed: str.replace beats the regex; same result).
             while "  " in raw:
                 raw = raw.replace("  ", " ")
-        if not single and ("\n\n" in raw or raw[:1] == "\n" or raw[-1:] == "\n"):
-            raw = "\n".join(b for b in raw.split("\n") if b)
         marking = self.marking
         if self.number is None and marking is None and raw[:1] == "(":
             # T9: a single paragraph is not numbered but still carries its mark.

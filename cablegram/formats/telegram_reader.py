@@ -126,10 +126,9 @@ class TelegramReader:
 
     def _read_head(self, start: int) -> int:
         """Lines from ``start`` (0-based) until the body starts; the next index."""
-        lines = self.lines
-        for idx in range(start, len(lines)):
-            s = lines[idx].strip()
-            i = idx + 1
+        header_line, head_line = self._header_line, self._head_line
+        for i, line in enumerate(self.lines[start:], start + 1):  # i: 1-based line number
+            s = line.strip()
             if not s:
                 self._blank()
                 continue
@@ -137,43 +136,47 @@ class TelegramReader:
                 s, _ = strip_pilcrow(s)
                 if not s:
                     continue
-            if self._header_line(s, i):
+            if header_line(s, i):
                 self.kept.append(s)
                 continue
-            if self._head_line(s, i):
+            if head_line(s, i):
                 continue
             self._start_body(i)
             self._body_line(s, i)
             return i
-        return len(lines)
+        return len(self.lines)
 
     def _read_body(self, start: int) -> int:
         """Body lines from ``start`` until the end (or a restart of the head)."""
-        lines = self.lines
         body_line = self._body_line
         # The open paragraph's chunks, when a running-text line may join it directly.
         parts = self.paras[-1].chunks if self.paras and self.first is not None else None
-        for idx in range(start, len(lines)):
-            s = lines[idx].strip()
+        pending = self.pending_blank  # a local in the loop (speed); synced around calls
+        for idx, line in enumerate(self.lines[start:], start):
+            s = line.strip()
             if not s:
-                self.pending_blank = True
+                pending = True
                 continue
-            if s[0] == "¶":  # A3; s is stripped: strip_pilcrow(s) inlined (speed)
+            c0 = s[0]
+            if c0 == "¶":  # A3; s is stripped: strip_pilcrow(s) inlined (speed)
                 s = s[1:].lstrip()
                 if not s:
                     continue
+                c0 = s[0]
             # Fast path: a long line of running text inside a paragraph; every
             # case _body_line treats specially is excluded.
-            if (parts is not None and len(s) >= 40 and not self.pending_blank
-                    and not s[0].isdigit() and not s[-1].isdigit() and s[0] not in "(-"
-                    and s[1] not in ".)"):
+            if (not pending and parts is not None and len(s) >= 40 and not c0.isdigit()
+                    and c0 not in "(-" and s[1] not in ".)" and not s[-1].isdigit()):
                 parts += (" ", s)
                 continue
+            self.pending_blank = pending
             body_line(s, idx + 1)
             if not self.body_started:
                 return idx + 1
+            pending = self.pending_blank
             parts = self.paras[-1].chunks if self.paras and self.first is not None else None
-        return len(lines)
+        self.pending_blank = pending
+        return len(self.lines)
 
     def _blank(self) -> None:
         if self.body_started:
