@@ -19,6 +19,7 @@ from test_search_support import ListStore, make_cable
 
 from cablegram.access.principal import Principal, decide
 from cablegram.archive.index import SearchIndex
+from cablegram.archive.indexfilter import NEVER, access_terms, after
 from cablegram.model import Cable, Level, Precedence
 
 TODAY = date(2012, 6, 1)
@@ -137,3 +138,25 @@ def test_declassification_is_by_date_inclusive(tmp_path: Path) -> None:
     public = Principal.public()
     assert ix.search("", public, today=TODAY).total == 1
     assert ix.search("", public, today=TODAY - timedelta(days=1)).total == 0
+
+
+def test_access_terms_hold_what_the_filter_decides_on() -> None:
+    """The declassify-on day (99991231 without a date, C3) beside the level (C1) and
+    beside each caveat (C2, T3): the filter is one regular expression over them."""
+    day = date(2031, 3, 4).toordinal()
+    assert access_terms(day, Level.SECRET, ("SIPDIS", "NOFORN", "SIPDIS")) == [
+        "L/20310304/3", "C/20310304/NOFORN", "C/20310304/SIPDIS"]
+    assert access_terms(NEVER, Level.UNCLASSIFIED, ()) == ["L/99991231/0"]
+
+
+@given(st.dates(date(1, 1, 1), date(9999, 12, 30)), st.dates(date(1, 1, 1), date(9999, 12, 31)))
+def test_after_matches_exactly_the_later_days(today: date, other: date) -> None:
+    import re
+
+    def day(d: date) -> str:
+        return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+    pattern = after(day(today))
+    assert pattern is not None
+    assert bool(re.fullmatch(pattern, day(other))) == (other > today)
+    assert after("99999999") is None

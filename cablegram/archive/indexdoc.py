@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import tantivy
 
-from cablegram.archive.indexfilter import access_key, declass_ordinal, distribution
+from cablegram.archive.indexfilter import access_terms, declass_ordinal, distribution
 from cablegram.archive.portions import PORTION_FIELDS, add_body, marks_of
 from cablegram.archive.query import ANALYZER_NAME, F, norm_origin, norm_tag
 from cablegram.archive.store import Prepared, Storable, prepare, storable
@@ -20,7 +20,7 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Caveats are counted from one value per cable, the set joined by this separator:
 # a multi-valued fast field costs several times more to aggregate over 250k cables.
 CAVEAT_SEP = "|"
@@ -52,7 +52,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(F.CAVEAT_SET, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.PRECEDENCE, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.FACET_KEY, fast=True, tokenizer_name=raw)
-    sb.add_text_field(F.ACCESS, tokenizer_name=raw)  # indexfilter.access_key
+    sb.add_text_field(F.ACCESS, tokenizer_name=raw)  # indexfilter.access_terms
     sb.add_text_field(F.YEAR, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.MONTH, fast=True, tokenizer_name=raw)
     sb.add_integer_field(F.TS, indexed=True, fast=True)
@@ -172,7 +172,8 @@ def _fill(d: tantivy.Document | _Fields, reference_id: str, cable: Cable,
     d.add_text(F.FACET_KEY, facet_key(level, cable.precedence.word, caveats))
     declass = declass_ordinal(cable)
     d.add_integer(F.DECLASS, declass)
-    d.add_text(F.ACCESS, access_key(declass, level, caveats))
+    for term in access_terms(declass, level, caveats):
+        d.add_text(F.ACCESS, term)
     for v in distribution(cable):
         d.add_text(F.DIST, v)
 

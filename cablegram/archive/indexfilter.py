@@ -28,6 +28,21 @@ word with the filter costs about 1 ms on 251k cables instead of 10 ms for a
 required clause that has to walk the whole index (measured; see the report in
 docs/query-language.md).
 
+Evaluated clause by clause, that exclusion was most of a search's time: for
+every hit tantivy seeks into a range over the ``declass`` fast field, a range
+over ``level`` and two term sets (about 6 ms of CPU over a result of 130k of
+251k cables, paid again by each facet pass, and 2 ms for a rare word). So each
+cable also carries ``access`` terms (:func:`access_terms`) that hold its
+declassify-on date beside its level, ``L/20310304/3``, and beside each caveat,
+``C/20310304/NOFORN``, and the exclusion becomes one regular expression over
+them (:func:`_withheld_terms`): "a date after today, and a level above the
+clearance or a caveat the principal lacks". tantivy turns it into one bitset of
+the withheld cables per segment (the term dictionary holds a few thousand
+such terms), and a hit costs one bit test. Only the distribution waiver of a
+caption needs a second clause. The expression does not depend on the index, so
+the compiled query is kept per (principal's rule, day): compiling it costs
+about 1 ms.
+
 A property test (``tests/test_search_access.py``) checks on generated
 principals and cables that this selects exactly the cables ``may_read`` allows.
 """
@@ -44,14 +59,14 @@ from cablegram.access.principal import (
     Principal,
     distribution_of,
 )
-from cablegram.archive.query import F
+from cablegram.archive.query import F, regex_escape
 from cablegram.model import Cable, Level
 
 Occur = tantivy.Occur
 # Cables without a declassification date are never declassified by date (C3).
 NEVER = date.max.toordinal()
-ACCESS_SEP = "/"  # between the parts of an access term
-CAVEATS_SEP = "|"  # between its caveats (as indexdoc.CAVEAT_SEP)
+_CACHE_SIZE = 256  # compiled filters kept (principals x days)
+_cache: dict[tuple[object, ...], tuple[tantivy.Schema, tantivy.Query | None]] = {}
 
 
 def distribution(cable: Cable) -> tuple[str, ...]:
@@ -67,18 +82,31 @@ def declass_ordinal(cable: Cable) -> int:
     return cable.declassify_on.toordinal() if cable.declassify_on is not None else NEVER
 
 
-def access_key(declass: int, level: Level, caveats: tuple[str, ...] | list[str]) -> str:
-    """The ``access`` term of a cable: ``2031/3/NOFORN|SIPDIS`` (declassify-on year,
-    level, caveats); year 9999 when it has no declassify-on date."""
-    year = date.fromordinal(declass).year
-    return ACCESS_SEP.join((f"{year:04d}", str(int(level)),
-                            CAVEATS_SEP.join(sorted(set(caveats)))))
+def _day(ordinal: int) -> str:
+    d = date.fromordinal(ordinal)
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
 
 
-def parse_access_key(key: str) -> tuple[int, int, frozenset[str]]:
-    """(declassify-on year, level, caveats) of an access term."""
-    year, level, caveats = key.split(ACCESS_SEP, 2)
-    return int(year), int(level), frozenset(c for c in caveats.split(CAVEATS_SEP) if c)
+def access_terms(declass: int, level: Level, caveats: tuple[str, ...] | list[str]) -> list[str]:
+    """The ``access`` terms of a cable: ``L/<declassify-on day>/<level>`` and
+    ``C/<day>/<caveat>`` for each caveat; the day is ``99991231`` without a date."""
+    day = _day(declass)
+    return [f"L/{day}/{int(level)}", *(f"C/{day}/{c}" for c in sorted(set(caveats)))]
+
+
+def after(day: str) -> str | None:
+    """A regular expression for the digit strings of ``day``'s length greater than it
+    (None: there are none): ``20261129`` -> ``(202611[3-9][0-9]{1}|20261[2-9][0-9]{2}|...)``."""
+    alts = []
+    for i, ch in enumerate(day):
+        if ch != "9":
+            rest = len(day) - i - 1
+            alts.append(day[:i] + f"[{int(ch) + 1}-9]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "(" + "|".join(alts) + ")" if alts else None
+
+
+def _alternatives(values: list[str]) -> str:
+    return "(" + "|".join(regex_escape(v) for v in values) + ")"
 
 
 def _terms(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:
@@ -96,6 +124,17 @@ def withheld_query(principal: Principal, schema: tantivy.Schema,
     if principal.owner:
         return None
     today = today or date.today()
+    if level_field == F.LEVEL:
+        key = (id(schema), today.toordinal(), int(principal.clearance),
+               principal.caveats & RESTRICTIVE_CAVEATS, principal.posts)
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        query = _withheld_terms(principal, schema, today)
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = (schema, query)  # (the schema kept alive: its id stays its own)
+        return query
     reasons: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if principal.clearance < max(Level):
         reasons.append((Occur.Should, tantivy.Query.range_query(
@@ -123,6 +162,37 @@ def withheld_query(principal: Principal, schema: tantivy.Schema,
         (Occur.Must, not_declassified),
         (Occur.Must, tantivy.Query.boolean_query(reasons)),
     ])
+
+
+def _withheld_terms(principal: Principal, schema: tantivy.Schema, today: date
+                    ) -> tantivy.Query | None:
+    """:func:`withheld_query` over the ``access`` terms (see the module docstring)."""
+    above = [str(int(lv)) for lv in Level if lv > principal.clearance]
+    lacking = RESTRICTIVE_CAVEATS - principal.caveats
+    controls = sorted(lacking - DISTRIBUTION_LIKE)
+    captions = sorted(lacking & DISTRIBUTION_LIKE)
+    if not above and not lacking:
+        return None
+    later = after(_day(today.toordinal()))
+    if later is None:
+        return tantivy.Query.empty_query()  # nothing is still to be declassified
+    hard = [f"L/{later}/{_alternatives(above)}"] if above else []
+    waivable = captions if principal.posts else []
+    if unwaived := controls + ([] if principal.posts else captions):
+        hard.append(f"C/{later}/{_alternatives(unwaived)}")
+    clauses: list[tantivy.Query] = []
+    if hard:
+        clauses.append(tantivy.Query.regex_query(schema, F.ACCESS, "(" + "|".join(hard) + ")"))
+    if waivable:
+        # Waived where one of the principal's posts is in the distribution.
+        clauses.append(tantivy.Query.boolean_query([
+            (Occur.Must, tantivy.Query.regex_query(
+                schema, F.ACCESS, f"C/{later}/{_alternatives(waivable)}")),
+            (Occur.MustNot, _terms(schema, F.DIST, sorted(principal.posts))),
+        ]))
+    if len(clauses) == 1:
+        return clauses[0]
+    return tantivy.Query.boolean_query([(Occur.Should, c) for c in clauses])
 
 
 def restrict(query: tantivy.Query, principal: Principal, schema: tantivy.Schema,

@@ -56,7 +56,7 @@ class F:
     CAVEATS = "caveats"  # raw, multi (C2, T3)
     CAVEAT_SET = "caveat_set"  # fast: the caveats joined by "|", one value (for the facet)
     FACET_KEY = "facet_key"  # fast: "level/PRECEDENCE/caveat set", one value (facets)
-    ACCESS = "access"  # raw: "declass year/level/caveat set", one term (the access filter)
+    ACCESS = "access"  # raw, multi: "L/<declass day>/<level>", "C/<day>/<caveat>" (access filter)
     PRECEDENCE = "precedence"  # raw: word, "IMMEDIATE" (P1)
     YEAR = "year"  # raw: "2007"
     MONTH = "month"  # raw: "2007-05"
@@ -577,7 +577,7 @@ Occur = tantivy.Occur
 _FIELD_TYPES = {F.LEVEL: tantivy.FieldType.Unsigned}
 
 
-def _regex_escape(text: str) -> str:
+def regex_escape(text: str) -> str:
     """Escape for tantivy's regex syntax: letters and digits as they are, others ``\\x{..}``."""
     return "".join(c if c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
 
@@ -592,7 +592,7 @@ def _compile_text(node: Text, schema: tantivy.Schema) -> tantivy.Query:
     for field in node.fields:
         if len(node.terms) == 1:
             t = node.terms[0]
-            q = (tantivy.Query.regex_query(schema, field, _regex_escape(t) + ".*")
+            q = (tantivy.Query.regex_query(schema, field, regex_escape(t) + ".*")
                  if node.prefix else tantivy.Query.term_query(schema, field, t))
         elif node.prefix:
             q = tantivy.Query.phrase_prefix_query(schema, field, list(node.terms))
@@ -615,7 +615,7 @@ def compile_query(node: Node, schema: tantivy.Schema) -> tantivy.Query:
     if isinstance(node, Keyword):
         if node.prefix:
             return _filter(tantivy.Query.regex_query(
-                schema, node.field, _regex_escape(node.value) + ".*"))
+                schema, node.field, regex_escape(node.value) + ".*"))
         return _filter(tantivy.Query.term_query(schema, node.field, node.value))
     if isinstance(node, Range):
         ftype = _FIELD_TYPES.get(node.field, tantivy.FieldType.Integer)
