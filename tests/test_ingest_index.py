@@ -11,6 +11,12 @@ store stays the truth.
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +61,7 @@ def _answers(index: SearchIndex) -> dict[str, Any]:
     ties fall in index order, which commits and merges may change."""
     out: dict[str, Any] = {"docs": index.num_docs()}
     for q in QUERIES:
-        r = index.search(q, OWNER, limit=200, sort="date")
+        r = index.search(q, OWNER, limit=1000, sort="date")  # every hit: ties
         out[q] = (r.total, r.facets,
                   sorted((h.reference_id, h.subject, h.snippet) for h in r.results))
     return out
@@ -170,5 +176,48 @@ def test_another_writer_between_batches_falls_back_to_the_feed(tmp_path: Path) -
         ingest_paths(a.store, [str(corpus)], batch=7, feed=feed)
         assert feed.failed is None and feed.committed > 0
         assert "09INTRUDER1" in index.ids("intruding", OWNER)
+        assert index.last_seq() == a.store.max_seq()
+        assert _answers(index) == _rebuilt(a.store, tmp_path / "rebuilt")
+
+
+CHILD = """
+import sys
+import cablegram.archive.index as m
+from cablegram.archive import open_archive
+from cablegram.archive.ingest import ingest_paths
+m._COMMIT_EVERY = 40
+with open_archive(sys.argv[1]) as a:
+    index = a._load_index()
+    write = index._write_state
+    def announce(seq):
+        write(seq)
+        print("committed", seq, flush=True)
+    index._write_state = announce
+    ingest_paths(a.store, [sys.argv[2]], batch=10, feed=index.feed(a.store))
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_indexing_ingest_then_again_ends_as_a_rebuild(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, files=8, per_file=60)
+    db = tmp_path / "a.db"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(corpus)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    commits = 0
+    for line in child.stdout:
+        if line.startswith("committed"):
+            commits += 1
+            if commits >= 3:
+                break
+    time.sleep(random.uniform(0.0, 0.05))  # somewhere inside the next batches
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert commits >= 3, "the child finished or failed before it could be killed"
+    with open_archive(str(db)) as a:
+        index = a._load_index()
+        assert 0 < index.last_seq() <= a.store.max_seq()  # never claims more than stored
+        a.ingest([str(corpus)])  # started again: finishes the store and the index
         assert index.last_seq() == a.store.max_seq()
         assert _answers(index) == _rebuilt(a.store, tmp_path / "rebuilt")
