@@ -28,7 +28,7 @@ from cablegram.access.principal import Principal
 from cablegram.archive import open_archive
 from cablegram.archive.index import SearchIndex
 from cablegram.archive.indexdoc import cable_document, document_json, storable_indexed
-from cablegram.archive.ingest import ingest_paths
+from cablegram.archive.ingest import ingest_items, ingest_paths
 from cablegram.archive.store import Prepared, SqlStore, prepare
 from cablegram.model import Cable, Level
 
@@ -184,7 +184,7 @@ CHILD = """
 import sys
 import cablegram.archive.index as m
 from cablegram.archive import open_archive
-from cablegram.archive.ingest import ingest_paths
+from cablegram.archive.ingest import ingest_items, ingest_paths
 m._COMMIT_EVERY = 40
 with open_archive(sys.argv[1]) as a:
     index = a._load_index()
@@ -221,3 +221,17 @@ def test_kill_9_during_an_indexing_ingest_then_again_ends_as_a_rebuild(tmp_path:
         a.ingest([str(corpus)])  # started again: finishes the store and the index
         assert index.last_seq() == a.store.max_seq()
         assert _answers(index) == _rebuilt(a.store, tmp_path / "rebuilt")
+
+
+def test_a_cable_that_comes_without_its_document_is_read_from_the_change_feed(
+        tmp_path: Path) -> None:
+    """Items already prepared without a document (prepared elsewhere) still get indexed."""
+    cables = [make_cable(f"08BARE{i}", body=f"bare weather {i}") for i in range(25)]
+    items: list[Any] = [prepare(c) if i % 10 == 3 else c for i, c in enumerate(cables)]
+    with open_archive(str(tmp_path / "a.db")) as a:
+        index = a._load_index()
+        feed = index.feed(a.store)
+        ingest_items(a.store, items, batch=7, feed=feed)
+        assert feed.failed is None
+        assert index.last_seq() == a.store.max_seq() == 25
+        assert sorted(index.ids("bare", OWNER)) == sorted(f"08BARE{i}" for i in range(25))

@@ -316,19 +316,21 @@ class IngestFeed:
         self.committed = 0  # changes committed to the index by this feed
         self.failed: BaseException | None = None
 
-    def add(self, first_seq: int, docs: Sequence[tuple[str, str]]) -> None:
-        """Index changes ``first_seq``, ``first_seq + 1``, ... (committed to the store)."""
+    def add(self, first_seq: int, docs: Sequence[tuple[str, str | None]]) -> None:
+        """Index changes ``first_seq``, ``first_seq + 1``, ... (committed to the store);
+        a document None (a cable that came without one) is read from the change feed."""
         if not docs or self.failed is not None:
             return
         try:
             if self.writer is None and not self._open(first_seq):
                 return
             assert self.writer is not None
-            if self.seq != first_seq - 1:  # not the store's next change for the index
-                self._commit()
+            ready = [(rid, doc) for rid, doc in docs if doc is not None]
+            if self.seq != first_seq - 1 or len(ready) != len(docs):
+                self._commit()  # what is applied so far, then the change feed
                 self._catch_up()
                 return
-            for rid, doc in docs:
+            for rid, doc in ready:
                 self.writer.delete_documents_by_term(F.ID, rid)
                 self.writer.add_json(doc)
             self.seq = first_seq + len(docs) - 1

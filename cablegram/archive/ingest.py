@@ -49,7 +49,7 @@ class Feed(Protocol):
     """Where an ingest sends the index documents of what it stored
     (:class:`cablegram.archive.index.IngestFeed`)."""
 
-    def add(self, first_seq: int, docs: list[tuple[str, str]]) -> None: ...
+    def add(self, first_seq: int, docs: list[tuple[str, str | None]]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -180,11 +180,11 @@ class _Writer:
             raise self.error
 
 
-def _changed(batch: list[Storable], outcomes: list[str]) -> list[tuple[str, str]]:
-    """(reference id, index document) of the items that made a change, in change order."""
+def _changed(batch: list[Storable], outcomes: list[str]) -> list[tuple[str, str | None]]:
+    """(reference id, index document or None) of each item that made a change, in
+    change order (one change number each)."""
     return [(it.reference_id, it.document) for it, outcome in zip(batch, outcomes, strict=True)
-            if outcome in ("new", "version") and isinstance(it, Prepared)
-            and it.document is not None]
+            if outcome in ("new", "version") and isinstance(it, Prepared)]
 
 
 def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
