@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cablegram.formats.clean import repair_punctuation
 from cablegram.model import Paragraph, Span
@@ -50,6 +51,8 @@ _NOT_SIGNATURES = frozenset({
 })
 
 
+# Portion marks repeat from paragraph to paragraph (speed, issue 2).
+@lru_cache(maxsize=1024)
 def portion_mark(inner: str | None) -> str | None:
     """The marking as written when ``inner`` is a portion mark, else None (T9)."""
     if inner is None or not _T9_MARK_RE.match(inner):
