@@ -19,7 +19,7 @@ from test_search_support import ListStore, make_cable
 
 from cablegram.access.principal import Principal, decide
 from cablegram.archive.index import SearchIndex
-from cablegram.archive.indexfilter import NEVER, access_terms, after
+from cablegram.archive.indexfilter import NEVER, access_terms, after, later_than
 from cablegram.model import Cable, Level, Precedence
 
 TODAY = date(2012, 6, 1)
@@ -141,22 +141,25 @@ def test_declassification_is_by_date_inclusive(tmp_path: Path) -> None:
 
 
 def test_access_terms_hold_what_the_filter_decides_on() -> None:
-    """The declassify-on day (99991231 without a date, C3) beside the level (C1) and
-    beside each caveat (C2, T3): the filter is one regular expression over them."""
+    """The declassify-on date (9999-12-31 without one, C3) at three precisions beside
+    the level (C1) and beside each caveat (C2, T3)."""
     day = date(2031, 3, 4).toordinal()
     assert access_terms(day, Level.SECRET, ("SIPDIS", "NOFORN", "SIPDIS")) == [
-        "L/20310304/3", "C/20310304/NOFORN", "C/20310304/SIPDIS"]
-    assert access_terms(NEVER, Level.UNCLASSIFIED, ()) == ["L/99991231/0"]
+        "Y2031/L/3", "Y2031/C/NOFORN", "Y2031/C/SIPDIS",
+        "M203103/L/3", "M203103/C/NOFORN", "M203103/C/SIPDIS",
+        "D20310304/L/3", "D20310304/C/NOFORN", "D20310304/C/SIPDIS"]
+    assert access_terms(NEVER, Level.UNCLASSIFIED, ()) == ["Y9999/L/0", "M999912/L/0",
+                                                           "D99991231/L/0"]
 
 
 @given(st.dates(date(1, 1, 1), date(9999, 12, 30)), st.dates(date(1, 1, 1), date(9999, 12, 31)))
-def test_after_matches_exactly_the_later_days(today: date, other: date) -> None:
+def test_later_than_matches_exactly_the_later_dates(today: date, other: date) -> None:
+    """A cable's date terms match the expression iff it is declassified after today."""
     import re
 
-    def day(d: date) -> str:
-        return f"{d.year:04d}{d.month:02d}{d.day:02d}"
-
-    pattern = after(day(today))
+    pattern = later_than(today)
     assert pattern is not None
-    assert bool(re.fullmatch(pattern, day(other))) == (other > today)
-    assert after("99999999") is None
+    matched = [t for t in access_terms(other.toordinal(), Level.SECRET, ())
+               if re.fullmatch(pattern + "/L/3", t)]
+    assert len(matched) == (1 if other > today else 0)
+    assert after("99") is None

@@ -20,7 +20,7 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # Caveats are counted from one value per cable, the set joined by this separator:
 # a multi-valued fast field costs several times more to aggregate over 250k cables.
 CAVEAT_SEP = "|"

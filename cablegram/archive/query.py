@@ -56,7 +56,7 @@ class F:
     CAVEATS = "caveats"  # raw, multi (C2, T3)
     CAVEAT_SET = "caveat_set"  # fast: the caveats joined by "|", one value (for the facet)
     FACET_KEY = "facet_key"  # fast: "level/PRECEDENCE/caveat set", one value (facets)
-    ACCESS = "access"  # raw, multi: "L/<declass day>/<level>", "C/<day>/<caveat>" (access filter)
+    ACCESS = "access"  # raw, multi: "Y2031/L/3", "D20310304/C/NOFORN", ... (access filter)
     PRECEDENCE = "precedence"  # raw: word, "IMMEDIATE" (P1)
     YEAR = "year"  # raw: "2007"
     MONTH = "month"  # raw: "2007-05"
