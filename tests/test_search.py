@@ -327,3 +327,20 @@ def test_tag_facet_is_the_same_either_way(index: SearchIndex, query: str,
     monkeypatch.setattr(index_mod, "_POSTINGS_FACET_SHARE", 0)  # always aggregation
     by_agg = index.search(query, Principal.public(), today=TODAY).facets
     assert by_postings == by_agg
+
+
+def test_keyed_facets_sum_each_facet_from_the_facet_key() -> None:
+    """Classification, precedence and caveats are summed from one aggregation over
+    ``level/PRECEDENCE/caveat set`` (indexdoc.facet_key); SBU counts as UNCLASSIFIED."""
+    from cablegram.archive.indexdoc import facet_key
+    from cablegram.archive.searching import _keyed_facets
+
+    keys = [(facet_key(Level.SECRET, "IMMEDIATE", ("SIPDIS", "NOFORN", "SIPDIS")), 2),
+            (facet_key(Level.SBU, "NIACT IMMEDIATE", ()), 1),
+            (facet_key(Level.UNCLASSIFIED, "ROUTINE", ("SIPDIS",)), 4)]
+    assert keys[0][0] == "3/IMMEDIATE/NOFORN|SIPDIS"
+    assert _keyed_facets(keys) == {
+        "classification": [("UNCLASSIFIED", 5), ("SECRET", 2)],
+        "precedence": [("ROUTINE", 4), ("IMMEDIATE", 2), ("NIACT IMMEDIATE", 1)],
+        "caveats": [("SIPDIS", 6), ("NOFORN", 2)],
+    }
