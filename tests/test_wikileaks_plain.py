@@ -46,7 +46,7 @@ def test_plain_reading_of_a_page_of_the_common_shape() -> None:
 
 def test_other_markup_goes_to_the_parser() -> None:
     for block in ("&#x000A;leading newline", "\nleading newline", "a<br>b", "&amp; x",
-                  "&nothing (legacy entity &not)", "&#65;", "a\x00b", "x <<240168> y"):
+                  "&nothing (legacy entity &not)", "&#65;", "a\x00b", "a\rb", "x <<240168> y"):
         page = _TABLE + f"<code><pre>{block}</pre></code>"
         assert _plain_page_parts(_snippet(page)) is None, block
         # and the page still reads: the parser takes it
@@ -69,7 +69,7 @@ def test_every_corpus_page_reads_the_same_without_the_parser() -> None:
 _PIECES = st.sampled_from([
     "&#x000A;", "&", "&L ", "&amp", "&not", "&nothing", "&the8", "&#x41;", "&#", "<",
     "<a href='/tag/X_0.html'>", "<a id='par1' href='#par1'>", "</a>", "<br>", "</pre>",
-    "<code><pre>", "\n", " ", "\t", "\x00", "\x0c", "\u00b6", "1. (C) ", "TEXT", ">",
+    "<code><pre>", "\n", "\r", " ", "\t", "\x00", "\x0c", "\u00b6", "1. (C) ", "TEXT", ">",
 ])
 
 

@@ -92,7 +92,7 @@ def _parsed_page_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
 # only markup is ``<a>`` links and ``&#x000A;`` newlines. For exactly that shape
 # the parser's text is the block with the links removed and the newlines put
 # back; anything else (``<br>``, entities, a ``<pre>`` opening with a newline,
-# NUL) goes to the HTML parser. A test checks both agree.
+# CR, NUL) goes to the HTML parser. A test checks both agree.
 _ANCHOR = r"<a(?:\s+[a-z]+='[^'<>]*')*\s*>|</a>"
 _PLAIN_TABLE_RE = re.compile(
     r"<table class='cable'>\s*+<tr>\s*+(?:<th>[^<>&]*+</th>\s*+)*+</tr>\s*+<tr>\s*+"
@@ -113,7 +113,8 @@ _HTML_SPACE = " \t\n\f"
 def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
     """:func:`_page_parts` for a page of the common shape; None for any other."""
     m = _PLAIN_TABLE_RE.match(snippet)
-    if m is None or "\x00" in snippet:
+    # An HTML parser turns CR into LF and drops NUL: leave those to one.
+    if m is None or "\x00" in snippet or "\r" in snippet:
         return None
     metadata: dict[str, str] = {}
     for key, cell in zip(_TABLE_KEYS, _PLAIN_CELL_RE.finditer(m[1]), strict=False):
