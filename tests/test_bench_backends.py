@@ -57,10 +57,10 @@ def test_asking_for_postgresql_without_a_server_skips_its_rows_not_the_run(
     assert r["postgresql_skipped"].startswith("PostgreSQL not reachable")
 
 
-def test_postgresql_runs_at_10k_and_251k_only_in_a_default_full_run(
+def test_postgresql_runs_at_every_size_unless_narrowed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(backends, "pg_unavailable", lambda: None)
-    assert _main(tmp_path)["pg_sizes"] == [10_000, 251_287]
+    assert _main(tmp_path)["pg_sizes"] == [10_000, 100_000, 251_287]
     assert _main(tmp_path, "--sizes", "300,600")["pg_sizes"] == [300, 600]
     assert _main(tmp_path, "--sizes", "300,600", "--pg-sizes", "600")["pg_sizes"] == [600]
     assert _main(tmp_path, "--backend", "sqlite")["pg_sizes"] == []
