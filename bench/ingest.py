@@ -62,8 +62,6 @@ def run_size(n: int, seed: int, work: Path, cache: Path | None = None,
             "vs_read_split": ratio(o["seconds"], split["seconds"]),
             "vs_fts5": ratio(o["seconds"], fts["seconds"]),
             "vs_tantivy": ratio(o["seconds"], tan["seconds"]),
-            "store_vs_fts5": ratio(o["store_seconds"], fts["seconds"]),
-            "index_vs_tantivy": ratio(o["index_seconds"], tan["seconds"]),
         }
         lite = by_backend.get(backends.SQLITE, {}).get("ours", {})
         if row["backend"] != backends.SQLITE and "seconds" in lite:

@@ -1,7 +1,8 @@
 """Ingest one input into a fresh archive and print the timing as JSON (run under bench.rss).
 
-Two phases, timed apart: the store ingest (read, parse, store) and the first
-search, which brings the derived tantivy index up to date with the store.
+Two phases, timed apart: the ingest (read, parse, store, and index each
+batch once it is stored) and the first search, which brings the derived
+tantivy index up to date with whatever the ingest did not index.
 ``ARCHIVE`` is a SQLite path or a ``postgresql://`` URL (its index dir comes
 from ``CABLEGRAM_INDEX_DIR``, see ``bench.backends``); for PostgreSQL the peak
 RSS of the server process that did the work is added, as ``bench.rss`` only
