@@ -21,7 +21,14 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
             "mean": round(statistics.fmean(s), 3), "n": len(s)}
 
 
-def latencies(fn: Callable[[], Any], repeat: int) -> list[float]:
+def latencies(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
+    """Milliseconds of ``repeat`` calls of ``fn``, after ``warmup`` untimed ones.
+
+    The first call after an ingest pays for cold pages of the index files (a
+    200-400 ms outlier that made p99 the cost of one page-in, not of a search).
+    """
+    for _ in range(warmup):
+        fn()
     out = []
     for _ in range(repeat):
         t = time.perf_counter()

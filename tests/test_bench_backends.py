@@ -128,3 +128,13 @@ def test_the_report_has_a_row_per_backend_and_the_server_memory() -> None:
     assert ("| word: `fisheries` | 7 | 4.0 / 8.0 / 12.0 | 2.0 / 4.0 / 6.0 | 6.0 / 12.0 / 18.0 "
             "| 3.0 / 6.0 / 9.0 | 1.0 / 2.0 / 3.0 | 0.1 / 0.2 / 0.3 |") in text
     assert "1.50x SQLite with facets, 1.25x without" in text
+
+
+def test_latencies_leave_the_warm_up_calls_out() -> None:
+    """The first call after an ingest pages the index in: it is made, not timed."""
+    from bench.timing import latencies
+
+    calls: list[int] = []
+    samples = latencies(lambda: calls.append(1), 5, warmup=2)
+    assert len(calls) == 7 and len(samples) == 5
+    assert len(latencies(lambda: calls.append(1), 3)) == 3 and len(calls) == 11
