@@ -176,8 +176,8 @@ def markdown(r: dict[str, Any]) -> str:
             "  `postgresql://postgres@127.0.0.1:5432/postgres`, where each run creates its",
             "  own database and drops it after), in its stock configuration; its processes",
             "  share the cores with the ingest's parsing workers. Its archive has its own",
-            "  tantivy index directory, brought up to date from the database's `changes`",
-            "  sequence (the \"index\" part of the ingest time), as each server of a team does.",
+            "  tantivy index directory, kept up to date from the database's `changes`",
+            "  sequence (batch by batch during the ingest), as each server of a team does.",
             "  The same baselines (bare FTS5 and tantivy, measured once per size) stand",
             "  beside both backends.",
         ]
