@@ -264,3 +264,25 @@ def test_an_index_ahead_of_its_store_is_rebuilt(tmp_path: Path) -> None:
     assert found(ix) == ["08OSLO1"]
     assert ix.last_seq() == 1
     assert ix.sync(new) == 0
+
+
+def test_a_search_sync_does_not_queue_behind_another_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While another process writes the index (an ingest indexes as it stores), a
+    search reads what has been committed instead of waiting for the writer lock;
+    a sync that must complete (export, reindex) still waits, then says why."""
+    store = ListStore()
+    store.add(make_cable("07OSLO1"))
+    ix = SearchIndex(tmp_path / "ix")
+    assert ix.sync(store) == 1
+    store.add(make_cable("07OSLO2"))
+    writer = SearchIndex(tmp_path / "ix")._writer()  # the other writer holds the lock
+    monkeypatch.setattr(index_mod, "_LOCK_WAIT", 0.4)
+    assert ix.sync(store, wait=False) == 0
+    assert found(ix) == ["07OSLO1"]
+    with pytest.raises(ArchiveError, match="held its writer"):
+        ix.sync(store)
+    writer.rollback()
+    del writer  # dropping the writer releases the lock
+    assert ix.sync(store, wait=False) == 1
+    assert found(ix) == ["07OSLO1", "07OSLO2"]

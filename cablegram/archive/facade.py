@@ -185,16 +185,17 @@ class SqlArchive:
             self._index = SearchIndex(self.index_dir)
         return self._index
 
-    def _synced_index(self) -> Any:
+    def _synced_index(self, wait: bool = True) -> Any:
         with self._index_lock:
             index = self._load_index()
-            index.sync(self.store)
+            index.sync(self.store, wait=wait)
             return index
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
                portion: bool = False) -> SearchResult:
-        index = self._synced_index()
+        # A search does not queue behind another process's ingest (see SearchIndex.sync).
+        index = self._synced_index(wait=False)
         result: SearchResult = index.search(query, principal, limit=limit, offset=offset,
                                             sort=sort, facets=facets, portion=portion)
         return result

@@ -162,14 +162,24 @@ class SearchIndex(Searching):
     # --- writing -------------------------------------------------------------------
 
     def _writer(self) -> tantivy.IndexWriter:
-        deadline = time.monotonic() + _LOCK_WAIT
+        writer = self._try_writer(_LOCK_WAIT)
+        if writer is None:
+            raise ArchiveError(f"cannot write the search index at {self.path}: another "
+                               f"process has held its writer for {_LOCK_WAIT:.0f} s")
+        return writer
+
+    def _try_writer(self, wait: float) -> tantivy.IndexWriter | None:
+        """The index writer; None when another process holds it for ``wait`` seconds."""
+        deadline = time.monotonic() + wait
         while True:
             try:
                 return self.index.writer(heap_size=_WRITER_HEAP, num_threads=_WRITER_THREADS)
             except ValueError as exc:
-                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                if "LockBusy" not in str(exc):
                     raise ArchiveError(f"cannot write the search index at {self.path}: "
                                        f"{exc}") from exc
+                if time.monotonic() >= deadline:
+                    return None
                 time.sleep(0.2)
 
     def _apply(self, writer: tantivy.IndexWriter,
@@ -185,7 +195,7 @@ class SearchIndex(Searching):
             seq = max(seq, s)
         return seq
 
-    def sync(self, store: ChangeFeed) -> int:
+    def sync(self, store: ChangeFeed, *, wait: bool = True) -> int:
         """Apply the store's changes since :meth:`last_seq`; return how many were applied.
 
         Cheap when there is nothing new (one read of the state file, two small
@@ -193,6 +203,11 @@ class SearchIndex(Searching):
         ahead of its store (the database was replaced, or restored from an older
         backup) holds cables the store may not have: it is rebuilt, and the
         number of cables indexed is returned.
+
+        ``wait=False`` (a search): when another process holds the index writer
+        (an ingest, which indexes as it stores), do not queue behind it for up
+        to a commit's worth of cables; it is bringing the index up to date, and
+        the search reads what it has committed so far.
         """
         with self._write_lock:
             seq = self.last_seq()
@@ -201,7 +216,9 @@ class SearchIndex(Searching):
                 if seq and store.max_seq() < seq:
                     return self._rebuild(store)
                 return 0
-            writer = self._writer()
+            writer = self._writer() if wait else self._try_writer(0.0)
+            if writer is None:
+                return 0  # another process is writing: read what it has committed
             applied = pending = 0
             try:
                 if (fresh := self.last_seq()) != seq:
