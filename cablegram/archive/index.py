@@ -18,7 +18,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -77,6 +78,20 @@ _WRITER_THREADS = max(1, min(4, (os.cpu_count() or 2) - 1))
 # beyond a Cablegate-sized corpus. Indexing costs ~5% more CPU (merges of smaller
 # segments). Measured figures: docs/archive.md.
 _WRITER_HEAP = 32_000_000 * _WRITER_THREADS
+
+
+@contextmanager
+def _held(writer: tantivy.IndexWriter) -> Iterator[tantivy.IndexWriter]:
+    """Use ``writer`` for one sync: what was not committed is rolled back on any
+    error; its merges are waited for and their memory given back in any case."""
+    try:
+        yield writer
+    except BaseException:
+        writer.rollback()
+        raise
+    finally:
+        writer.wait_merging_threads()
+        _give_back_memory()
 
 
 class ChangeFeed(Protocol):
@@ -220,7 +235,7 @@ class SearchIndex(Searching):
             if writer is None:
                 return 0  # another process is writing: read what it has committed
             applied = pending = 0
-            try:
+            with _held(writer):
                 if (fresh := self.last_seq()) != seq:
                     # Another process synced while we waited for the writer lock.
                     seq = fresh
@@ -237,12 +252,6 @@ class SearchIndex(Searching):
                 if pending:
                     writer.commit()
                     self._write_state(seq)
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
-                _give_back_memory()
             if applied:
                 self.index.reload()
             return applied
@@ -263,18 +272,12 @@ class SearchIndex(Searching):
         """The body of :meth:`rebuild`; the caller holds the write lock."""
         writer = self._writer()
         seq = 0
-        try:
+        with _held(writer):
             writer.delete_all_documents()
             while changes := store.changes_since(seq, _BATCH):
                 seq = max(seq, self._apply(writer, changes))
             writer.commit()
             self._write_state(seq)
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
-            _give_back_memory()
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
