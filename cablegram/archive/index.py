@@ -64,6 +64,8 @@ def _give_back_memory() -> None:
     """
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
 # tantivy's indexing threads. Building documents in Python is one core's work and
 # the build's bottleneck, so one core is left to it: on 2 cores one indexing thread
 # built 20k cables 5-8% faster than two (measured, 3 alternating pairs), and the
