@@ -322,8 +322,9 @@ class IngestFeed:
     the store or synced the index in between) the change feed is the
     authority: a :meth:`SearchIndex.sync`, which also covers the batch, and
     the next batches go direct again. The writer (and tantivy's lock) is held
-    for ``_COMMIT_EVERY`` changes at most, so another process's search waits
-    for one commit, not for the whole ingest.
+    for ``_COMMIT_EVERY`` changes at most: another process's search does not
+    wait for it (it reads the last commit), and an export or reindex waits for
+    one commit, not for the whole ingest.
 
     A failure here never fails the ingest, whose archive is the store: the
     uncommitted documents are dropped, and the next sync (every search runs
