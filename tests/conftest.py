@@ -7,6 +7,7 @@ repository; tests that need them skip with a clear message where absent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,26 @@ def corpus_path(*parts: str) -> Path:
 def corpus() -> Path:
     """The corpus root; skips the test when the shared corpus is absent."""
     return corpus_path()
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of its own for a test module, dropped after it (or skip)."""
+    from test_archive_factory import pg_database
+
+    yield from pg_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty archive on each backend: a SQLite file, then PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.db'}"
+    from test_archive_factory import pg_reset
+
+    url: str = request.getfixturevalue("pg_url")
+    pg_reset(url)
+    return url
 
 
 class _TinySqliteDb:

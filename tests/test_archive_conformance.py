@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_archive_factory import canonical_dump, make_cable, pg_database, pg_reset, write_jsonl
+from test_archive_factory import canonical_dump, make_cable, pg_reset, write_jsonl
 
 from cablegram.access.principal import Principal
 from cablegram.archive import open_archive
@@ -26,20 +26,6 @@ from cablegram.model import Level
 OWNER = Principal.archive_owner()
 PUBLIC = Principal.public()
 CONFIDENTIAL_READER = Principal(name="cleo", clearance=Level.CONFIDENTIAL)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    yield from pg_database()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'archive.db'}"
-    url: str = request.getfixturevalue("pg_url")
-    pg_reset(url)
-    return url
 
 
 @pytest.fixture

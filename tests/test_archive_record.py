@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import corpus_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_archive_factory import make_cable, pg_database, pg_reset
+from test_archive_factory import make_cable
 
 from cablegram.access.principal import Principal
 from cablegram.archive import open_archive
@@ -64,24 +63,10 @@ def _parsed(tmp_path: Path) -> list[Cable]:
     return [c for c in read_paths(paths) if isinstance(c, Cable) and c.reference_id]
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    yield from pg_database()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'a.db'}"
-    u: str = request.getfixturevalue("pg_url")
-    pg_reset(u)
-    return u
-
-
-def test_stored_cables_equal_the_parsed_ones(url: str, tmp_path: Path) -> None:
+def test_stored_cables_equal_the_parsed_ones(archive_url: str, tmp_path: Path) -> None:
     cables = _parsed(tmp_path)
     assert cables and any(c.cleaned and c.cleaned != c.raw for c in cables)
-    with open_archive(url) as a:
+    with open_archive(archive_url) as a:
         a.store.write_batch(cables)
         for c in cables:
             back = a.get(str(c.reference_id), OWNER).cable

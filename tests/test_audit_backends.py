@@ -4,12 +4,10 @@ concurrent writers on separate connections: the chain must stay one chain."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_archive_factory import pg_database
 
 from cablegram.access import audit
 from cablegram.access.principal import Principal
@@ -18,22 +16,11 @@ from cablegram.archive import open_archive
 from cablegram.model import Level
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    yield from pg_database()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture
+def url(archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("CABLEGRAM_ARGON2_CHEAP", "1")
     monkeypatch.setenv("CABLEGRAM_INDEX_DIR", str(tmp_path / "index"))
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'a.db'}"
-    from test_archive_factory import pg_reset
-
-    u: str = request.getfixturevalue("pg_url")
-    pg_reset(u)
-    return u
+    return archive_url
 
 
 def test_users_and_tokens(url: str) -> None:
