@@ -20,14 +20,13 @@ from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
 # version is wiped and rebuilt from the store on the next sync.
-SCHEMA_VERSION = 9
-# Caveats are counted from one value per cable, the set joined by this separator:
-# a multi-valued fast field costs several times more to aggregate over 250k cables.
-CAVEAT_SEP = "|"
+SCHEMA_VERSION = 10
 # The classification, precedence and caveats facets are counted from one value per
-# cable, "level/PRECEDENCE/caveat set": one aggregation instead of three (a hundred
-# or so distinct values; searching.py sums them per facet).
+# cable, "level/PRECEDENCE/caveat set" (the caveats joined by CAVEAT_SEP): one
+# aggregation over a single-valued fast field instead of three, one of them over a
+# multi-valued field (a hundred or so distinct values; searching.py sums them per facet).
 KEY_SEP = "/"
+CAVEAT_SEP = "|"
 
 
 def facet_key(level: Level, precedence: str, caveats: tuple[str, ...]) -> str:
@@ -49,11 +48,9 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(F.SIGNER, tokenizer_name=ANALYZER_NAME)
     sb.add_unsigned_field(F.LEVEL, stored=True, indexed=True, fast=True)
     sb.add_text_field(F.CAVEATS, stored=True, tokenizer_name=raw)
-    sb.add_text_field(F.CAVEAT_SET, fast=True, tokenizer_name=raw)
-    sb.add_text_field(F.PRECEDENCE, fast=True, tokenizer_name=raw)
+    sb.add_text_field(F.PRECEDENCE, tokenizer_name=raw)
     sb.add_text_field(F.FACET_KEY, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.ACCESS, tokenizer_name=raw)  # indexfilter.access_terms
-    sb.add_text_field(F.YEAR, fast=True, tokenizer_name=raw)
     sb.add_text_field(F.MONTH, fast=True, tokenizer_name=raw)
     sb.add_integer_field(F.TS, indexed=True, fast=True)
     sb.add_text_field(F.DTG, stored=True, tokenizer_name=raw)
@@ -158,14 +155,11 @@ def _fill(d: tantivy.Document | _Fields, reference_id: str, cable: Cable,
     d.add_unsigned(F.LEVEL, int(level))
     for cav in caveats:
         d.add_text(F.CAVEATS, cav)
-    if caveats:
-        d.add_text(F.CAVEAT_SET, CAVEAT_SEP.join(sorted(set(caveats))))
     d.add_text(F.PRECEDENCE, cable.precedence.word)
     if cable.dtg is not None:
-        # The year facet counts the DTG's year, as year:/from:/to: filter on the DTG:
-        # a click on a facet value finds exactly the cables it counted.
+        # The year facet is summed from the month, both from the DTG, as year:/from:/to:
+        # filter on the DTG (ts): a click on a facet value finds exactly what it counted.
         when = cable.dtg.when
-        d.add_text(F.YEAR, f"{when.year:04d}")
         d.add_text(F.MONTH, f"{when.year:04d}-{when.month:02d}")
         d.add_integer(F.TS, int(when.timestamp()))
         d.add_text(F.DTG, cable.dtg.isoformat())

@@ -54,11 +54,9 @@ class F:
     SIGNER = "signer"  # analyzed: signature lines (T11)
     LEVEL = "level"  # unsigned: Level value (C1)
     CAVEATS = "caveats"  # raw, multi (C2, T3)
-    CAVEAT_SET = "caveat_set"  # fast: the caveats joined by "|", one value (for the facet)
     FACET_KEY = "facet_key"  # fast: "level/PRECEDENCE/caveat set", one value (facets)
     ACCESS = "access"  # raw, multi: "Y2031/L/3", "D20310304/C/NOFORN", ... (access filter)
     PRECEDENCE = "precedence"  # raw: word, "IMMEDIATE" (P1)
-    YEAR = "year"  # raw: "2007"
     MONTH = "month"  # raw: "2007-05"
     TS = "ts"  # integer: DTG as seconds since the epoch, UTC (H6)
     DTG = "dtg"  # stored ISO 8601

@@ -42,8 +42,8 @@ from cablegram.errors import ArchiveError, QueryError
 from cablegram.model import Level
 
 SORTS = ("relevance", "date", "-date")
-FACET_FIELDS = {"tags": F.TAGS, "origin": F.ORIGIN, "classification": F.LEVEL,
-                "year": F.YEAR, "precedence": F.PRECEDENCE, "caveats": F.CAVEAT_SET}
+# The facets, in the order a result lists them.
+FACET_FIELDS = ("tags", "origin", "classification", "year", "precedence", "caveats")
 FACET_SIZE = 50  # values per facet, most frequent first
 MAX_LIMIT = 10_000  # results a page; more is an export
 # Large enough that every segment reports every value: the counts are exact, not
