@@ -278,12 +278,12 @@ class Searching:
             out["tags"] = _by_count(buckets("tags"))
         out["origin"] = _by_count(buckets("origin"))
         out.update(_keyed_facets(buckets("key")))
+        histogram = sorted((str(k), n) for k, n in buckets("month"))
         # The year is summed from the month histogram (both come from the DTG, H6).
         per_year: dict[str, int] = {}
-        for month, n in buckets("month"):
-            per_year[str(month)[:4]] = per_year.get(str(month)[:4], 0) + n
+        for month, n in histogram:
+            per_year[month[:4]] = per_year.get(month[:4], 0) + n
         out["year"] = sorted(per_year.items())
-        histogram = sorted((str(k), n) for k, n in buckets("month"))
         return {name: out[name] for name in FACET_FIELDS}, histogram
 
     def ids(self, query: str, principal: Principal, *, today: date | None = None
