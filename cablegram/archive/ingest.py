@@ -32,7 +32,7 @@ from rich.progress import (
 from rich.text import Text
 
 from cablegram.archive.api import IngestSummary
-from cablegram.archive.store import Prepared, SqlStore, Storable, storable
+from cablegram.archive.store import Prepared, SqlStore, Storable
 from cablegram.errors import ArchiveError
 
 BATCH = 1000  # cables per transaction: large enough to amortise the commit
@@ -196,11 +196,9 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
     """
     summary = IngestSummary()
     writer = _Writer(store, summary, feed)
-    ready: Any = storable
-    if feed is not None:
-        from cablegram.archive.indexdoc import storable_indexed
+    from cablegram.archive.parallel import preparer
 
-        ready = storable_indexed
+    ready = preparer(documents=feed is not None)  # what a reader process would do
     pending: list[Storable] = []
     try:
         for item in items:
