@@ -144,10 +144,18 @@ def read_addressee(text: str) -> Addressee:
     # issue 2): a line ending in a plain 4-digit MCN is read once without it;
     # ``s[-6] != "-"`` leaves MCN ranges (``0202 - 0203``) to the full reading.
     if len(s) > 6 and s[-5] == " " and s[-6] != "-" and s[-4:].isdecimal():
-        head = _addressee_head(s[:-5])
-        if head is not None:
-            return Addressee(name=head.name, ri=head.ri, precedence=head.precedence,
-                             mcn=s[-4:], collective=head.collective, zen=head.zen)
+        cut = 5
+    elif (len(s) > 10 and s[-10] == " " and s[-5] == "-" and s[-9:-5].isdecimal()
+          and s[-4:].isdecimal()):
+        # A range ``NNNN-NNNN`` as one word is always the whole MCN (H9), whatever
+        # precedes it: read the line before it once, as for a plain MCN.
+        cut = 10
+    else:
+        return _read_addressee_cached(s)
+    head = _addressee_head(s[:-cut])
+    if head is not None:
+        return Addressee(name=head.name, ri=head.ri, precedence=head.precedence,
+                         mcn=s[1 - cut:], collective=head.collective, zen=head.zen)
     return _read_addressee_cached(s)
 
 
