@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -327,6 +328,30 @@ def test_tag_facet_is_the_same_either_way(index: SearchIndex, query: str,
     monkeypatch.setattr(index_mod, "_POSTINGS_FACET_SHARE", 0)  # always aggregation
     by_agg = index.search(query, Principal.public(), today=TODAY).facets
     assert by_postings == by_agg
+
+
+def _facets_in_child(ix: SearchIndex, out: Any) -> None:
+    out.send(ix.search("munitions", OWNER, today=TODAY).facets)
+
+
+def test_facet_passes_run_in_a_forked_child(index: SearchIndex) -> None:
+    """The facet passes run on a thread pool; a child forked after a search (a
+    pre-forking server's worker) has none of its parent's threads and must start
+    its own, not wait forever on the parent's."""
+    import multiprocessing
+
+    parent = index.search("munitions", OWNER, today=TODAY).facets  # the pool now exists
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_facets_in_child, args=(index, send))
+    child.start()
+    try:
+        assert recv.poll(60), "the forked child's search did not answer"
+        assert recv.recv() == parent
+    finally:
+        child.join(5)
+        if child.is_alive():
+            child.kill()
 
 
 def test_keyed_facets_sum_each_facet_from_the_facet_key() -> None:
