@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cablegram.model import ClassifiedBy, Level, Reference, ReferenceId
+from cablegram.model.fastinit import fast_init
 
 # --- T1: the first text line ------------------------------------------------
 # Level words spaced (``C O N F I D E N T I A L``) or not, any case (a few
@@ -64,6 +65,9 @@ class FirstLine:
     year: int | None  # a two-digit year written in the MRN (``75 LIBREVILLE 1895``)
     dropped_s: bool  # ``E C R E T`` (the leading S missing)
     bare: bool = False  # no message reference number (a draft's line): mrn, origin empty
+
+
+fast_init(FirstLine)  # read for every cable (speed, issue 2)
 
 
 # Precompiled (speed): the classification line is read for every cable.

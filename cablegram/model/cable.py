@@ -14,6 +14,7 @@ from typing import Any
 
 from cablegram.model.classification import Classification, Level, PortionMark
 from cablegram.model.dtg import Dtg
+from cablegram.model.fastinit import fast_init
 from cablegram.model.ids import ReferenceId
 from cablegram.model.precedence import Precedence
 
@@ -246,3 +247,9 @@ class Cable:
     def body(self) -> str:
         """The paragraphs' cleaned text joined, for indexing."""
         return "\n\n".join(p.text for p in self.paragraphs)
+
+
+# Readers build these for every cable: a faster __init__, same behaviour (speed, issue 2).
+for _cls in (ParseWarning, Addressee, Tag, Reference, Paragraph, Span, ClassifiedBy,
+             TransmissionHeader, Source, Cable):
+    fast_init(_cls)

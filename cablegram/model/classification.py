@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from cablegram.model.fastinit import fast_init
+
 
 class Level(IntEnum):
     """Levels low to high (C1). The administrative controls sit between
@@ -123,3 +125,6 @@ class PortionMark:
 
     def __str__(self) -> str:
         return "(" + "//".join((self.level.letter, *self.controls)) + ")"
+
+
+fast_init(Classification)  # built for every cable (speed, issue 2)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cablegram.model.fastinit import fast_init
 from cablegram.model.ids import expand_year
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -58,3 +59,6 @@ def parse_julian(text: str, year: int) -> datetime:
         raise ValueError(f"not a Julian time of file: {text!r}")
     day, hh, mm = int(text[:3]), int(text[3:5]), int(text[5:])
     return datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1, hours=hh, minutes=mm)
+
+
+fast_init(Dtg)  # built for every cable (speed, issue 2)

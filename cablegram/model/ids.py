@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cablegram.model.fastinit import fast_init
+
 # Origins spelled differently in REF lines and message reference numbers (T2, T7).
 ORIGIN_ALIASES = {"SECSTATE": "STATE", "SECSTATEWASHDC": "STATE"}
 
@@ -69,3 +71,6 @@ class ReferenceId:
 def _origin(raw: str) -> str:
     o = re.sub(r"[^A-Z]", "", raw.upper())
     return ORIGIN_ALIASES.get(o, o)
+
+
+fast_init(ReferenceId)  # built several times per cable (speed, issue 2)
