@@ -168,36 +168,48 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
     return tuple(names), notes
 
 
+# The end of either span word in upper-cased text: one scan finds both words,
+# skipping to each ``MM`` (a literal the regex engine looks for fast, speed).
+_SPAN_TAIL_RE = re.compile("MM(?:ARY|ENT)")
+_SPAN_WORDS = {"MMARY": ("SUMMARY", "summary", "SU"), "MMENT": ("COMMENT", "comment", "CO")}
+_SPAN_SPELLINGS = frozenset({"UMMAR", "OMMEN", "ummar", "ommen"})
+
+
 def _span_events(text: str) -> list[tuple[int, str, bool]]:
     """Starts and ends of SUMMARY / COMMENT spans in one paragraph (T9): (pos, kind, start).
 
     A start is the word at the paragraph's start (``SUMMARY:``, ``(Comment)``,
     ``BEGIN SUMMARY``), ``(Summary:`` anywhere, or the upper-case word followed
-    by a colon; an end is ``END SUMMARY`` / ``END OF COMMENT``. Plain-string
-    search first: most paragraphs have neither word.
+    by a colon; an end is ``END SUMMARY`` / ``END OF COMMENT``. One scan for
+    both words first: most paragraphs have neither. Events come in text order.
     """
     out: list[tuple[int, str, bool]] = []
-    # Speed (issue 2): the two words in the upper-cased text first, two searches
-    # instead of four; most paragraphs have neither. The four spellings below
-    # still decide, as they always have.
     upper = text.upper()
-    first = (upper.find("SUMMARY"), upper.find("COMMENT"))
-    if first == (-1, -1) or not (
-            "UMMAR" in text or "OMMEN" in text or "ummar" in text or "ommen" in text):
+    found: list[tuple[int, str, str]] = []  # each word in ``upper``: pos, word, kind
+    for m in _SPAN_TAIL_RE.finditer(upper):
+        word, kind, head = _SPAN_WORDS[m[0]]
+        pos = m.start() - 2
+        if pos >= 0 and upper.startswith(head, pos):
+            found.append((pos, word, kind))
+    # Only where the text holds one of these four spellings (looked for at the
+    # words found first: there, as a rule).
+    if not found or not (
+            any(text[pos + 1:pos + 6] in _SPAN_SPELLINGS for pos, _, _ in found)
+            or "UMMAR" in text or "OMMEN" in text or "ummar" in text or "ommen" in text):
         return out
-    for word, pos in zip(("SUMMARY", "COMMENT"), first, strict=True):
-        kind = word.lower()
-        while pos >= 0:
-            before = upper[:pos].rstrip()
-            after = text[pos + 7:pos + 9].lstrip()[:1]
-            if before.endswith(("END", "END OF")):
-                out.append((pos, kind, False))
-            elif (pos == 0 or upper[pos - 1] in " (") and (
-                    pos == 0 or before in ("(", "BEGIN", "(BEGIN")
-                    or (before.endswith("(") and after in (":", ".", ")"))
-                    or (text[pos:pos + 7] == word and after == ":")):
-                out.append((pos, kind, True))
-            pos = upper.find(word, pos + 7)
+    for pos, word, kind in found:
+        # The text before the word, right-stripped, is ``upper[:j]`` (not copied).
+        j = pos
+        while j and upper[j - 1].isspace():
+            j -= 1
+        after = text[pos + 7:pos + 9].lstrip()[:1]
+        if upper.endswith(("END", "END OF"), 0, j):
+            out.append((pos, kind, False))
+        elif (pos == 0 or upper[pos - 1] in " (") and (
+                pos == 0 or (j <= 6 and upper[:j] in ("(", "BEGIN", "(BEGIN"))
+                or (upper.endswith("(", 0, j) and after in (":", ".", ")"))
+                or (text[pos:pos + 7] == word and after == ":")):
+            out.append((pos, kind, True))
     return out
 
 
