@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from cablegram.errors import RuleError
 from cablegram.formats.encoding import normalise_newlines
-from cablegram.formats.telegram_reader import TelegramReader
+from cablegram.formats.telegram_reader import FallbackDtg, TelegramReader
 from cablegram.formats.telegram_render import render_telegram
-from cablegram.model import Cable, Dtg, ParseWarning, Source
+from cablegram.model import Cable, ParseWarning, Source
 
 __all__ = ["parse_telegram", "read_telegram", "render_telegram"]
 
@@ -26,9 +26,10 @@ def parse_telegram(text: str, *, source: Source | None = None, strict: bool = Fa
 
 
 def read_telegram(text: str, *, source: Source | None = None, strict: bool = False,
-                  fallback_dtg: Dtg | None = None) -> Cable:
+                  fallback_dtg: FallbackDtg = None) -> Cable:
     """:func:`parse_telegram` for readers of other forms, which may know the date
-    when the text has none (used only then, with a warning)."""
+    when the text has none (used only then, with a warning; a function giving
+    it is called only then)."""
     src = source or Source(format="telegram")
     try:
         return TelegramReader(normalise_newlines(text), src, strict, fallback_dtg).read(raw=text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from cablegram.model import ClassifiedBy, Level, Reference, ReferenceId
 from cablegram.model.fastinit import fast_init
@@ -80,13 +81,34 @@ def read_first_line(line: str, *, bare: bool = False) -> FirstLine | None:
     m = (T1_LEVEL_ONLY_RE if bare else T1_CLASSIFICATION_LINE_RE).match(line.strip())
     if m is None:
         return None
-    key = _NOT_A_LETTER_RE.sub("", m["level"].upper())
+    level, admin, controls, rel_to, dropped_s = _level_and_controls(m["level"], m["controls"])
+    section = (int(m["sec"]), int(m["of"])) if m["sec"] else None
+    if bare:
+        return FirstLine(level=level, admin_control=admin, controls=controls,
+                         rel_to=rel_to, section=section, mrn="", origin="", serial=0,
+                         year=None, dropped_s=dropped_s, bare=True)
+    origin = _NOT_A_LETTER_RE.sub("", m["origin"].upper())
+    if origin == "SECSTATE":
+        origin = "STATE"
+    return FirstLine(
+        level=level, admin_control=admin, controls=controls, rel_to=rel_to,
+        section=section, mrn=" ".join(m["mrn"].split()), origin=origin,
+        serial=int(m["serial"]), year=int(m["yy"]) if m["yy"] else None, dropped_s=dropped_s,
+    )
+
+
+# The level and controls as written repeat from cable to cable (speed, issue 2).
+@lru_cache(maxsize=256)
+def _level_and_controls(level_text: str, controls_text: str
+                        ) -> tuple[Level, str | None, tuple[str, ...], tuple[str, ...], bool]:
+    """Level, admin control, controls, REL TO countries and ``dropped_s`` (T1, C2)."""
+    key = _NOT_A_LETTER_RE.sub("", level_text.upper())
     dropped_s = key in ("ECRET", "SSECRET")
     admin = _ADMIN_CONTROLS.get(key)
     level = Level.SBU if admin else Level.parse("SECRET" if dropped_s else key)
     controls: list[str] = []
     rel_to: tuple[str, ...] = ()
-    for c in _CONTROL_SPLIT_RE.split(m["controls"].strip().upper()):
+    for c in _CONTROL_SPLIT_RE.split(controls_text.strip().upper()):
         c = " ".join(c.split())
         if not c:
             continue
@@ -97,19 +119,7 @@ def read_first_line(line: str, *, bare: bool = False) -> FirstLine | None:
             c = "REL TO"
         if c not in controls:
             controls.append(c)
-    section = (int(m["sec"]), int(m["of"])) if m["sec"] else None
-    if bare:
-        return FirstLine(level=level, admin_control=admin, controls=tuple(controls),
-                         rel_to=rel_to, section=section, mrn="", origin="", serial=0,
-                         year=None, dropped_s=dropped_s, bare=True)
-    origin = _NOT_A_LETTER_RE.sub("", m["origin"].upper())
-    if origin == "SECSTATE":
-        origin = "STATE"
-    return FirstLine(
-        level=level, admin_control=admin, controls=tuple(controls), rel_to=rel_to,
-        section=section, mrn=" ".join(m["mrn"].split()), origin=origin,
-        serial=int(m["serial"]), year=int(m["yy"]) if m["yy"] else None, dropped_s=dropped_s,
-    )
+    return level, admin, tuple(controls), rel_to, dropped_s
 
 
 # --- T3: captions ------------------------------------------------------------

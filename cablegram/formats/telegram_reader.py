@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -66,6 +67,8 @@ T8_REASONS_START_RE = re.compile(r"^(?:\(?1\.[45]\b|(?:for\s+)?reasons?\b)", re.
 T8_MARKED_RE = re.compile(r"^\((?:U|SBU|C|S)\)\s+(?=classified\s+by\b)", re.IGNORECASE)
 T4_TAGS_INSIDE_RE = re.compile(r"\s+TAGS?\s*:\s*", re.IGNORECASE)
 _END_LINES = frozenset({"BT", "NNNN", "NNN", "#"})
+# A date for a text without a DTG, or a function giving it (or None) when asked.
+FallbackDtg = Dtg | Callable[[], Dtg | None] | None
 _FIELD_MODES = ("subject", "tags", "ref", "classified", "passing")
 
 
@@ -73,9 +76,10 @@ class TelegramReader:
     """Reads one telegram; create one per text."""
 
     def __init__(self, text: str, source: Source, strict: bool,
-                 fallback_dtg: Dtg | None = None) -> None:
+                 fallback_dtg: FallbackDtg = None) -> None:
         # A reader of another form may know the date when the text has no
         # DTG (WikiLeaks "partial extract" pages): used only then, with a warning.
+        # It may pass a function instead, called only then.
         self.fallback_dtg = fallback_dtg
         self.lines = text.split("\n")
         self.source = source
@@ -561,9 +565,13 @@ class TelegramReader:
             except ValueError as exc:
                 self.note("H6", f"bad date-time group {h.dtg_text!r}: {exc}", h.dtg_line)
         if dtg is None and self.fallback_dtg is not None:
-            dtg = self.fallback_dtg
-            self.note("H6", f"no date-time group in the text; {dtg} taken from the source",
-                      None, repair=True)
+            given = self.fallback_dtg
+            # A function is called only now, when its date is needed (speed).
+            fallback = given if isinstance(given, Dtg) else given()
+            if fallback is not None:
+                dtg = fallback
+                self.note("H6", f"no date-time group in the text; {dtg} taken from the source",
+                          None, repair=True)
         header = None
         if h.started:
             header = TransmissionHeader(

@@ -15,6 +15,7 @@ import html.entities
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -50,8 +51,9 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
     # The header block, a blank line, then the text block: one telegram (H1).
     text = "\n\n".join(blocks)
     try:
+        # The table's date only for a text without a DTG (speed: rarely needed).
         cable = read_telegram(text, source=source, strict=strict,
-                              fallback_dtg=_table_dtg(metadata))
+                              fallback_dtg=partial(_table_dtg, metadata))
         return _table_reference_id(cable, metadata)
     except RuleError:
         raise
