@@ -7,7 +7,6 @@ wiped and rebuilt from the store.
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 import tantivy
@@ -16,6 +15,7 @@ from cablegram.archive.indexfilter import access_terms, declass_ordinal, distrib
 from cablegram.archive.portions import PORTION_FIELDS, add_body, marks_of
 from cablegram.archive.query import ANALYZER_NAME, F, norm_origin, norm_tag
 from cablegram.archive.store import Prepared, Storable, prepare, storable
+from cablegram.jsontext import compact
 from cablegram.model import Cable, Level
 
 # Bump when the schema or the document mapping changes: an index of another
@@ -104,7 +104,7 @@ def document_json(reference_id: str, cable: Cable,
     """
     f = _Fields()
     _fill(f, reference_id, cable, marks_of(cable) if marks is None else marks)
-    return json.dumps(f.values, separators=(",", ":"))  # ASCII: the fastest C encoder path
+    return compact(f.values)
 
 
 def storable_indexed(item: object) -> Storable:

@@ -29,6 +29,7 @@ from cablegram.archive.db import PostgresDb, SqliteDb
 from cablegram.archive.sqlfilter import caveats_column, distribution
 from cablegram.errors import ArchiveError
 from cablegram.formats.jsonform import from_json, to_json
+from cablegram.jsontext import compact
 from cablegram.model import Cable, Level, ReferenceId
 
 # 2: "cleaned" left the record JSON for the cleaned_z column (docs/archive.md). A
@@ -115,7 +116,7 @@ def prepare(cable: Cable, marks: tuple[Level, tuple[str, ...]] | None = None) ->
     level, caveats = (c.level, c.caveats) if marks is None else marks
     values = (
         c.raw,
-        json.dumps(record, separators=(",", ":")),  # ASCII: the fastest C encoder path
+        compact(record),
         pack_cleaned(c.raw, c.cleaned),
         int(level), _text(c.classification.banner), _text(caveats_column(caveats)),
         c.declassify_on.isoformat() if c.declassify_on else None,
