@@ -289,13 +289,26 @@ _T8_TITLE_WORDS = frozenset({
 })
 
 
+def _search_reasons(text: str) -> re.Match[str] | None:
+    """``_T8_REASONS_RE.search(text)`` of a whitespace-normalised text, started
+    near the first ``reason`` (speed: the pattern is tried at every position).
+    A match holds at most 10 characters before that word (``, for the ``); in
+    ASCII text no other character matches it ignoring case (``ſ`` would)."""
+    if text.isascii():
+        first = text.lower().find("reason")
+        if first < 0:
+            return None
+        return _T8_REASONS_RE.search(text, max(0, first - 10))
+    return _T8_REASONS_RE.search(text)
+
+
 def read_classified_by(text: str) -> ClassifiedBy:
     """Title, name, authority and reason letters of a classified-by block (T8)."""
     text = " ".join(text.split())
     who = text
     authority = None
     reasons: tuple[str, ...] = ()
-    m = _T8_REASONS_RE.search(text)
+    m = _search_reasons(text)
     letters_text = None
     if m is not None and (m["auth"] or m.start() > 0):
         who = text[:m.start()]

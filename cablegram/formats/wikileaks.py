@@ -23,6 +23,7 @@ from cablegram.errors import FormatError, RuleError
 from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.telegram import read_telegram
 from cablegram.model import Cable, Dtg, ParseWarning, ReferenceId, Source
+from cablegram.model.ids import ORIGIN_ALIASES
 
 FORMAT = "wikileaks-html"
 _TABLE_KEYS = ("reference_id", "created", "released", "classification", "origin")
@@ -156,6 +157,10 @@ def _table_reference_id(cable: Cable, metadata: dict[str, str]) -> Cable:
     cell = metadata.get("reference_id", "")
     if not cell:
         return cable
+    rid = cable.reference_id
+    if rid is not None and rid.origin and rid.origin not in ORIGIN_ALIASES \
+            and cell == str(rid):
+        return cable  # the cell reads back as the text's id (speed: not parsed again)
     try:
         table_id = ReferenceId.parse(cell)
     except ValueError:
