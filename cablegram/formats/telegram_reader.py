@@ -167,12 +167,22 @@ class TelegramReader:
                 if not s:
                     continue
                 c0 = s[0]
-            # Fast path: a long line of running text inside a paragraph; every
-            # case _body_line treats specially is excluded.
-            if (not pending and parts is not None and len(s) >= 40 and not c0.isdigit()
-                    and c0 not in "(-" and s[1] not in ".)" and not s[-1].isdigit()):
-                parts += (" ", s)
-                continue
+            # Fast paths: a line of running text inside a paragraph; every case
+            # _body_line treats specially is excluded.
+            if (not pending and parts is not None and not c0.isdigit() and c0 not in "(-"
+                    and not s[-1].isdigit()):
+                if len(s) >= 40:
+                    if s[1] not in ".)":
+                        parts += (" ", s)
+                        continue
+                # A short line (speed): what _body_line does with it when it is
+                # no SIPDIS, end, tape (these hold no space), page or banner line
+                # (T10, H10), nor a sub-paragraph: ParaBuilder.add(s, False).
+                elif (len(s) > 6 and parts and s[1] not in ".)" and " " in s
+                      and not (c0 in "Pp" and is_page_marker(s))
+                      and not (c0 in "CSTUELcsteul" and T1_BARE_LEVEL_RE.match(s))):
+                    parts += (" ", s)
+                    continue
             self.pending_blank = pending
             body_line(s, idx + 1)
             if not self.body_started:
