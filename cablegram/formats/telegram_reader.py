@@ -501,14 +501,13 @@ class TelegramReader:
             if last is None or num == last + 1 or (num > last and not self._mid_sentence()):
                 if last is not None and num != last + 1:
                     self.note("T9", f"paragraph {num} follows paragraph {last}", i)
-                mark = portion_mark(m["mark"])
+                written = m["mark"]
+                mark = portion_mark(written)
                 rest = s[m.end():]
-                if m["mark"] is not None and mark is None:
-                    rest = f"({m['mark']}) {rest}".strip()
-                p = ParaBuilder(num, mark, i)
-                if rest:
-                    p.add(rest, False)
-                self.paras.append(p)
+                if written is not None and mark is None:
+                    rest = f"({written}) {rest}".strip()
+                # The text starts the paragraph's chunks as ParaBuilder.add would.
+                self.paras.append(ParaBuilder(num, mark, i, ["", rest] if rest else []))
                 self.last_number = num
                 self.pending_blank = False
                 return
