@@ -330,6 +330,19 @@ def test_tag_facet_is_the_same_either_way(index: SearchIndex, query: str,
     assert by_postings == by_agg
 
 
+@pytest.mark.parametrize("query", [q for q, _ in FIELD_CASES] + [
+    "", "munitions OR budget", "munitions -lima", "nosuchword", "tag:PARM munitions"])
+def test_most_matching_bounds_the_result(index: SearchIndex, query: str) -> None:
+    """The bound that picks how tags are counted, before the search runs, is never
+    below the result (were it, a large result would be counted the slow way)."""
+    from cablegram.archive.query import parse
+    from cablegram.archive.searching import most_matching
+
+    bound = most_matching(parse(query), index._searcher())
+    assert bound >= index.search(query, OWNER, today=TODAY, facets=False).total
+    assert bound <= index.num_docs()
+
+
 def _facets_in_child(ix: SearchIndex, out: Any) -> None:
     out.send(ix.search("munitions", OWNER, today=TODAY).facets)
 
