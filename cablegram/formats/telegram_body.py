@@ -218,7 +218,7 @@ def find_spans(paragraphs: tuple[Paragraph, ...]) -> tuple[Span, ...]:
     spans: list[Span] = []
     open_: dict[str, int] = {}
     for i, p in enumerate(paragraphs):
-        for _pos, kind, is_start in sorted(_span_events(p.text)):
+        for _pos, kind, is_start in _span_events(p.text):  # in text order
             if is_start:
                 open_.setdefault(kind, i)
             elif kind in open_:
