@@ -87,6 +87,7 @@ class TelegramReader:
         self.warnings: list[ParseWarning] = []
         self.h = HeaderState()
         self.addr_mode: str | None = None  # "to" | "info" | "xmt" while reading addressees
+        self.ri_start: tuple[str, bool] | None = None  # last addressee, starts with RI/?
         self.first: FirstLine | None = None
         self.first_line_text: str | None = None
         self.captions: list[str] = []
@@ -307,12 +308,19 @@ class TelegramReader:
             self.addr_mode = None
             return False
         kind, prev, line = h.addressees[-1]
-        ri_style = H8_RI_START_RE.match(prev) is not None
-        if H8_RI_START_RE.match(s) or not ri_style:
+        # Whether the previous line starts with ``RI/`` was found on it (speed).
+        known = self.ri_start
+        ri_style = (known[1] if known is not None and known[0] is prev
+                    else H8_RI_START_RE.match(prev) is not None)
+        starts_ri = H8_RI_START_RE.match(s) is not None
+        if starts_ri or not ri_style:
             h.addressees.append((self.addr_mode, s, i))
+            self.ri_start = (s, starts_ri)
         else:
             # An RI-style list: a line without ``RI/`` continues the previous name.
-            h.addressees[-1] = (kind, prev + " " + s, line)
+            joined = prev + " " + s
+            h.addressees[-1] = (kind, joined, line)
+            self.ri_start = (joined, ri_style)  # the same start
         return True
 
     def _new_header(self, i: int) -> None:
