@@ -334,7 +334,9 @@ class TelegramReader:
         if s[0] == "(" and (m := T8_MARKED_RE.match(s)):
             s = s[m.end():]  # ``(U) Classified by ...``: the block carries a portion mark
         c0 = s[0]
-        u = s.upper()
+        # For the label tests below (10 characters at most): the start of
+        # s.upper(), without upper-casing a whole paragraph line (speed).
+        u = s[:10].upper()
         if c0.isdigit() and T9_PARAGRAPH_START_RE.match(s) and (self.first or self.head_seen):
             return False
         if self.first is None and c0 in "CSTUELcsteul" and (fl := read_first_line(s)):
