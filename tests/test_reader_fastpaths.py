@@ -3,7 +3,7 @@ gives: each shortcut beside the rule's plain reading, on generated inputs."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cablegram.formats.clean import strip_pilcrow
@@ -108,10 +108,15 @@ _BODY_LINES = st.sampled_from([
     "- dash item", "a) letter item", "1) numbered item", "\u00b64. (U) Marked paragraph.",
     "\u00b6", "", "", "Paper 12 of the day", "Page 2 of the text", "DOE", "x" * 45 + "1",
     "Done.  Spaces\tand tabs", "C O N F I D E N T I A L OSLO 000101",
+    # blank lines and long running text, more often: the fast paths' cases
+    "", "", "", "the minister added that the talks would go on next week",
+    "The talks would go on next week, the minister said, and he",
+    "said so at length in the meeting of the committee (see above)",
 ])
 
 
-@given(st.lists(_BODY_LINES, max_size=14))
+@settings(max_examples=400)
+@given(st.lists(_BODY_LINES, min_size=4, max_size=16))
 def test_t9_body_fast_paths_read_as_the_plain_loop(lines: list[str]) -> None:
     text = _HEAD + "\n".join(lines) + "\n"
     src = Source(format="telegram")

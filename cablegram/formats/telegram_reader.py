@@ -11,6 +11,7 @@ from cablegram.errors import RuleError
 from cablegram.formats.clean import is_archive_note, is_page_marker, strip_pilcrow
 from cablegram.formats.tags import is_tag_continuation, parse_tags
 from cablegram.formats.telegram_body import (
+    _SENTENCE_END,
     T9_PARAGRAPH_START_RE,
     ParaBuilder,
     find_spans,
@@ -170,9 +171,23 @@ class TelegramReader:
                 c0 = s[0]
             # Fast paths: a line of running text inside a paragraph; every case
             # _body_line treats specially is excluded.
-            if (not pending and parts is not None and not c0.isdigit() and c0 not in "(-"
+            if (parts is not None and not c0.isdigit() and c0 not in "(-"
                     and not s[-1].isdigit()):
-                if len(s) >= 40:
+                if pending:
+                    # A long line after a blank one in a numbered paragraph (speed):
+                    # ParaBuilder.add(s, True), a new line after a sentence, else
+                    # a page break joined (T10).
+                    if (len(s) >= 40 and parts and s[1] not in ".)"
+                            and self.paras[-1].number is not None):
+                        if parts[-1][-1:] in _SENTENCE_END:
+                            parts += ("\n", s)
+                        else:
+                            parts += (" ", s)
+                            self.note("T10", "paragraph joined across a blank line "
+                                      "(page break)", idx + 1, repair=True)
+                        pending = False
+                        continue
+                elif len(s) >= 40:
                     if s[1] not in ".)":
                         parts += (" ", s)
                         continue
