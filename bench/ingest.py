@@ -82,6 +82,8 @@ def _ours(t: dict[str, str], csv_path: Path, n: int) -> dict[str, Any]:
         child["cables_per_s"] = rate(n, child["seconds"])
         child["store_cables_per_s"] = rate(n, child["store_seconds"])
         child["max_rss_mib"] = round(child["max_rss_kib"] / 1024, 1)
+        if child.get("max_anon_kib") is not None:
+            child["max_anon_mib"] = round(child["max_anon_kib"] / 1024, 1)
         if child.get("server_max_rss_kib") is not None:
             child["server_max_rss_mib"] = round(child["server_max_rss_kib"] / 1024, 1)
     return child

@@ -40,6 +40,8 @@ def test_bench_smoke_writes_results_and_report(tmp_path: Path) -> None:
     assert ing["cables"] == 120
     assert ing["ours"]["summary"]["new"] == 120, ing["ours"]
     assert ing["ours"]["max_rss_kib"] > 0
+    # the anonymous part is sampled while the ingest runs: some, and never above the whole
+    assert 0 < ing["ours"]["max_anon_kib"] <= ing["ours"]["max_rss_kib"]
     assert set(ing["baselines"]) == {"read_split", "fts5", "tantivy"}
     assert all(b["cables"] == 120 for b in ing["baselines"].values())
     assert ing["ratios"]["vs_fts5"] > 0
