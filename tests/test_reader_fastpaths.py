@@ -100,7 +100,8 @@ _HEAD = ("C O N F I D E N T I A L OSLO 000100\n\nE.O. 12958: DECL: 05/16/2017\n"
 # apart (numbered with text, sub-paragraphs, page markers, banners, tape, SIPDIS).
 _BODY_LINES = st.sampled_from([
     "1. (C) The ministry said it would consider the invented proposal.",
-    "2. (C) Short start.", "3. Text.", "The ministry said it would consider the proposal and",
+    "2. (C) Short start.", "3. Text.", "5. (C)", "6.",
+    "The ministry said it would consider the proposal and",
     "reply next week after the holiday, the minister added.", "and reply.", "as he said,",
     "Post comment", "PAGE 02 OSLO 00000100 002 OF 002", "Oslo 00000100 002 of 002",
     "SECRET", "S E C R E T", "Secret text here", "CONFIDENTIAL", "SIPDIS", "NNNN", "BT",
@@ -123,3 +124,12 @@ def test_t9_body_fast_paths_read_as_the_plain_loop(lines: list[str]) -> None:
     fast = TelegramReader(text, src, False).read(raw=text)
     plain = _PlainReader(text, src, False).read(raw=text)
     assert to_json(fast) == to_json(plain)
+
+
+def test_t9_a_numbered_line_without_text_then_a_long_line() -> None:
+    """``1. (C)`` alone, then its text on a long line: the text does not start with a
+    space (the long-line shortcut once added one before the paragraph's first words)."""
+    text = _HEAD + "1. (C)\nThe ministry said it would consider the proposal and\nreply.\n"
+    cable = TelegramReader(text, Source(format="telegram"), False).read(raw=text)
+    assert cable.paragraphs[0].text == ("The ministry said it would consider the proposal "
+                                        "and reply.")

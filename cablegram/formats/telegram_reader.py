@@ -188,7 +188,9 @@ class TelegramReader:
                         pending = False
                         continue
                 elif len(s) >= 40:
-                    if s[1] not in ".)":
+                    # (a paragraph with no text yet, "1. (C)" alone, takes its first
+                    # line through ParaBuilder.add: no space before it, T9)
+                    if s[1] not in ".)" and parts:
                         parts += (" ", s)
                         continue
                 # A short line (speed): what _body_line does with it when it is
