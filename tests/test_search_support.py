@@ -71,8 +71,9 @@ def make_cable(
 class ListStore:
     """The store side of the index contract over a list of changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, identity: str = "list-store") -> None:
         self.changes: list[tuple[int, str, Cable | None]] = []
+        self._identity = identity  # stores of one name are copies of one archive
 
     def add(self, cable: Cable) -> None:
         self.changes.append((len(self.changes) + 1, str(cable.reference_id), cable))
@@ -85,3 +86,6 @@ class ListStore:
 
     def max_seq(self) -> int:
         return self.changes[-1][0] if self.changes else 0
+
+    def identity(self) -> str:
+        return self._identity

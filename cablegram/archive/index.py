@@ -105,6 +105,10 @@ class ChangeFeed(Protocol):
 
     def max_seq(self) -> int: ...
 
+    def identity(self) -> str:
+        """The archive's id: the same for a copy of the store, another for another store."""
+        ...
+
 
 class SearchIndex(Searching):
     """A tantivy index directory that follows an archive store."""
@@ -153,11 +157,17 @@ class SearchIndex(Searching):
             raise ArchiveError(f"{self.path / STATE_FILE} is not an index state object")
         return data
 
-    def _write_state(self, seq: int) -> None:
-        """Write the state file atomically: temporary file, fsync, rename, fsync dir."""
+    def _write_state(self, seq: int, store: str | None = None) -> None:
+        """Write the state file atomically: temporary file, fsync, rename, fsync dir.
+
+        ``store``: the identity of the archive the index follows (None: none yet).
+        """
         target = self.path / STATE_FILE
         tmp = self.path / STATE_FILE_TMP
-        payload = json.dumps({"schema": SCHEMA_VERSION, "last_seq": seq}).encode()
+        state: dict[str, Any] = {"schema": SCHEMA_VERSION, "last_seq": seq}
+        if store is not None:
+            state["store"] = store
+        payload = json.dumps(state).encode()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             os.write(fd, payload)
@@ -175,6 +185,18 @@ class SearchIndex(Searching):
         """The store change up to which the index is known to be complete."""
         state = self._read_state()
         return int(state.get("last_seq", 0)) if state else 0
+
+    def follows(self, store: ChangeFeed) -> bool:
+        """Was the index built from ``store`` (or from nothing yet)?
+
+        A change number says how far the index got, not in which archive: a
+        database replaced by another with as many changes or more would
+        otherwise pass for the one the index was built from. An index written
+        before it recorded its archive is taken as following the store; the
+        next state it writes names it.
+        """
+        state = self._read_state()
+        return state is None or state.get("store") in (None, store.identity())
 
     # --- writing -------------------------------------------------------------------
 
@@ -227,6 +249,8 @@ class SearchIndex(Searching):
         the search reads what it has committed so far.
         """
         with self._write_lock:
+            if not self.follows(store):  # another archive's index: never trusted
+                return self._rebuild(store)
             seq = self.last_seq()
             changes = store.changes_since(seq, _BATCH)
             if not changes:
@@ -248,12 +272,12 @@ class SearchIndex(Searching):
                     pending += len(changes)
                     if pending >= _COMMIT_EVERY:
                         writer.commit()
-                        self._write_state(seq)
+                        self._write_state(seq, store.identity())
                         pending = 0
                     changes = store.changes_since(seq, _BATCH)
                 if pending:
                     writer.commit()
-                    self._write_state(seq)
+                    self._write_state(seq, store.identity())
             if applied:
                 self.index.reload()
             return applied
@@ -279,7 +303,7 @@ class SearchIndex(Searching):
             while changes := store.changes_since(seq, _BATCH):
                 seq = max(seq, self._apply(writer, changes))
             writer.commit()
-            self._write_state(seq)
+            self._write_state(seq, store.identity())
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
@@ -395,7 +419,7 @@ class IngestFeed:
         """Take the writer if the index stands just before ``first_seq``, else catch up."""
         self.index._write_lock.acquire()
         try:
-            if self.index.last_seq() != first_seq - 1:
+            if self.index.last_seq() != first_seq - 1 or not self.index.follows(self.store):
                 self.index._write_lock.release()
                 self._catch_up()
                 return False
@@ -418,7 +442,7 @@ class IngestFeed:
         try:
             if self.pending:
                 writer.commit()
-                self.index._write_state(self.seq)
+                self.index._write_state(self.seq, self.store.identity())
                 self.committed += self.pending
                 self.pending = 0
         except BaseException:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -210,11 +211,17 @@ class SqlStore:
 
     def __init__(self, db: SqliteDb | PostgresDb) -> None:
         self.db = db
+        self._identity: str | None = None
 
     # -- schema -----------------------------------------------------------------
 
     def init_schema(self, script: str) -> None:
         self.db.executescript(script)
+        # The archive's identity, made once (an archive of an older cablegram gets its
+        # own on the first open): a search index records which archive it follows.
+        if not self.db.query("SELECT 1 FROM meta WHERE key = 'archive_id'"):
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('archive_id', ?) "
+                            "ON CONFLICT DO NOTHING", (uuid.uuid4().hex,))
         rows = self.db.query("SELECT value FROM meta WHERE key = 'schema_version'")
         if not rows:
             self.db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
@@ -360,6 +367,17 @@ class SqlStore:
                 current[str(sc.cable.reference_id)] = sc.cable
         return sorted(((s, rid, current.get(rid)) for rid, s in last.items()),
                       key=lambda t: t[0])
+
+    def identity(self) -> str:
+        """This archive's id (``meta.archive_id``): another database, even one holding
+        as many changes, has another; a copy or a restored backup keeps it."""
+        if self._identity is None:
+            rows = self.db.query("SELECT value FROM meta WHERE key = 'archive_id'")
+            if not rows:
+                raise ArchiveError("the archive has no archive_id in its meta table; open "
+                                   "it once with write access to give it one")
+            self._identity = str(rows[0][0])
+        return self._identity
 
     def max_seq(self) -> int:
         return int(self.db.query("SELECT COALESCE(MAX(seq), 0) FROM changes")[0][0])
