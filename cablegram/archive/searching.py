@@ -128,6 +128,16 @@ def most_matching(node: Node, searcher: tantivy.Searcher) -> int:
     return 0 if isinstance(node, MatchNone) else everything
 
 
+def _terms(field: str, size: int) -> dict[str, Any]:
+    """A terms aggregation over ``field``: its ``size`` most frequent values, exact."""
+    return {"terms": {"field": field, "size": size, "segment_size": _SEGMENT_SIZE}}
+
+
+def _buckets(raw: dict[str, Any], name: str) -> list[tuple[Any, int]]:
+    """(value, count) of the terms aggregation ``name`` in an aggregation's result."""
+    return [(b["key"], int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
+
+
 def _by_count(pairs: list[tuple[Any, int]]) -> list[tuple[str, int]]:
     """Facet values most frequent first, then by value."""
     return sorted(((str(k), n) for k, n in pairs), key=lambda kv: (-kv[1], kv[0]))
@@ -309,16 +319,12 @@ class Searching:
                    ) -> dict[str, Any]:
         """One aggregation pass over the result of ``q``: origin, the facet key and the
         month, and the tags when ``with_tags``."""
-
-        def terms(field: str, size: int) -> dict[str, Any]:
-            return {"terms": {"field": field, "size": size, "segment_size": _SEGMENT_SIZE}}
-
         # Every value of the key and of the month: the sums below are exact.
-        spec: dict[str, Any] = {"origin": terms(F.ORIGIN, FACET_SIZE),
-                                "key": terms(F.FACET_KEY, _HISTOGRAM_SIZE),
-                                "month": terms(F.MONTH, _HISTOGRAM_SIZE)}
+        spec: dict[str, Any] = {"origin": _terms(F.ORIGIN, FACET_SIZE),
+                                "key": _terms(F.FACET_KEY, _HISTOGRAM_SIZE),
+                                "month": _terms(F.MONTH, _HISTOGRAM_SIZE)}
         if with_tags:
-            spec["tags"] = terms(F.TAGS, FACET_SIZE)
+            spec["tags"] = _terms(F.TAGS, FACET_SIZE)
         try:
             return dict(searcher.aggregate(q, spec))
         except ValueError as exc:
@@ -346,12 +352,10 @@ class Searching:
             if bound * _POSTINGS_FACET_SHARE >= searcher.num_docs:
                 return [(str(t), int(n)) for t, n in searcher.terms_with_prefix(
                     F.TAGS, "", filter_query=q, limit=FACET_SIZE)]
-            raw = searcher.aggregate(q, {"tags": {"terms": {
-                "field": F.TAGS, "size": FACET_SIZE, "segment_size": _SEGMENT_SIZE}}})
+            raw = searcher.aggregate(q, {"tags": _terms(F.TAGS, FACET_SIZE)})
         except ValueError as exc:
             raise ArchiveError(f"facet counts failed: {exc}") from exc
-        return _by_count([(b["key"], int(b["doc_count"]))
-                          for b in raw.get("tags", {}).get("buckets", [])])
+        return _by_count(_buckets(raw, "tags"))
 
     @staticmethod
     def _facets(raw: dict[str, Any], tag_counts: list[tuple[str, int]] | None
@@ -360,15 +364,11 @@ class Searching:
         postings pass, when there was one). Classification, precedence and caveats
         come from one aggregation over the facet key, the year from the month
         histogram."""
-
-        def buckets(name: str) -> list[tuple[Any, int]]:
-            return [(b["key"], int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])]
-
         out: dict[str, list[tuple[str, int]]] = {}
-        out["tags"] = tag_counts if tag_counts is not None else _by_count(buckets("tags"))
-        out["origin"] = _by_count(buckets("origin"))
-        out.update(_keyed_facets(buckets("key")))
-        histogram = sorted((str(k), n) for k, n in buckets("month"))
+        out["tags"] = tag_counts if tag_counts is not None else _by_count(_buckets(raw, "tags"))
+        out["origin"] = _by_count(_buckets(raw, "origin"))
+        out.update(_keyed_facets(_buckets(raw, "key")))
+        histogram = sorted((str(k), n) for k, n in _buckets(raw, "month"))
         # The year is summed from the month histogram (both come from the DTG, H6).
         per_year: dict[str, int] = {}
         for month, n in histogram:
