@@ -195,8 +195,7 @@ class SearchIndex(Searching):
         before it recorded its archive is taken as following the store; the
         next state it writes names it.
         """
-        state = self._read_state()
-        return state is None or state.get("store") in (None, store.identity())
+        return _follows(self._read_state(), store)
 
     # --- writing -------------------------------------------------------------------
 
@@ -249,9 +248,10 @@ class SearchIndex(Searching):
         the search reads what it has committed so far.
         """
         with self._write_lock:
-            if not self.follows(store):  # another archive's index: never trusted
+            state = self._read_state()
+            if not _follows(state, store):  # another archive's index: never trusted
                 return self._rebuild(store)
-            seq = self.last_seq()
+            seq = int(state.get("last_seq", 0)) if state else 0
             changes = store.changes_since(seq, _BATCH)
             if not changes:
                 if seq and store.max_seq() < seq:
@@ -328,6 +328,11 @@ class SearchIndex(Searching):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _follows(state: dict[str, Any] | None, store: ChangeFeed) -> bool:
+    """Does an index in ``state`` follow ``store`` (see :meth:`SearchIndex.follows`)?"""
+    return state is None or state.get("store") in (None, store.identity())
 
 
 class IngestFeed:
