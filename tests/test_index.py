@@ -209,8 +209,8 @@ CHILD = textwrap.dedent("""
         store.add(make_cable(f"07OSLO{{1000 + n}}", paragraphs=[f"Paragraph number w{{n}}."]))
     ix = m.SearchIndex({path!r})
     write = ix._write_state
-    def announce(seq, store=None):
-        write(seq, store)
+    def announce(seq, store=None, portions=None):
+        write(seq, store, portions)
         print("committed", seq, flush=True)
     ix._write_state = announce
     ix.sync(store)

@@ -189,8 +189,8 @@ m._COMMIT_EVERY = 40
 with open_archive(sys.argv[1]) as a:
     index = a._load_index()
     write = index._write_state
-    def announce(seq, store=None):
-        write(seq, store)
+    def announce(seq, store=None, portions=None):
+        write(seq, store, portions)
         print("committed", seq, flush=True)
     index._write_state = announce
     ingest_paths(a.store, [sys.argv[2]], batch=10, feed=index.feed(a.store))

@@ -51,7 +51,7 @@ def index(tmp_path: Path) -> SearchIndex:
     # it reaches a reader without NOFORN; one with NOFORN gets the NF portion too.
     store.add(mixed("07OSLO104", nf=True))
     idx = SearchIndex(tmp_path / "idx")
-    idx.sync(store)
+    idx.sync(store, portions=True)
     return idx
 
 

@@ -185,20 +185,30 @@ class SqlArchive:
             self._index = SearchIndex(self.index_dir)
         return self._index
 
-    def _synced_index(self, wait: bool = True) -> Any:
+    def _synced_index(self, wait: bool = True, portions: bool = False) -> Any:
         with self._index_lock:
             index = self._load_index()
-            index.sync(self.store, wait=wait)
+            index.sync(self.store, wait=wait, portions=portions)
             return index
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
                portion: bool = False) -> SearchResult:
         # A search does not queue behind another process's ingest (see SearchIndex.sync).
-        index = self._synced_index(wait=False)
+        # (a search under the portion policy needs the index's portion fields: the
+        # first one builds them, see SearchIndex.portions)
+        index = self._synced_index(wait=False, portions=portion)
         result: SearchResult = index.search(query, principal, limit=limit, offset=offset,
                                             sort=sort, facets=facets, portion=portion)
         return result
+
+    def index_portions(self) -> int:
+        """Give the search index the portion fields a search under the portion policy
+        reads (see SearchIndex.portions): the number of cables indexed again, 0 when
+        it had them. The first portion search would do it otherwise."""
+        with self._index_lock:
+            index = self._load_index()
+            return 0 if index.portions() else int(index.rebuild(self.store, portions=True))
 
     def reindex(self) -> int:
         with self._index_lock:

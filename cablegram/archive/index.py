@@ -133,7 +133,7 @@ class SearchIndex(Searching):
                 raise ArchiveError(f"{self.path} is not empty and is not a cablegram search "
                                    f"index (no {STATE_FILE}); choose another index directory")
             self.path.mkdir(parents=True, exist_ok=True)
-            self._write_state(0)
+            self._write_state(0, portions=False)
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except (OSError, ValueError) as exc:
@@ -157,14 +157,19 @@ class SearchIndex(Searching):
             raise ArchiveError(f"{self.path / STATE_FILE} is not an index state object")
         return data
 
-    def _write_state(self, seq: int, store: str | None = None) -> None:
+    def _write_state(self, seq: int, store: str | None = None,
+                     portions: bool | None = None) -> None:
         """Write the state file atomically: temporary file, fsync, rename, fsync dir.
 
         ``store``: the identity of the archive the index follows (None: none yet).
+        ``portions``: whether its documents carry the portion fields (None: as now).
         """
         target = self.path / STATE_FILE
         tmp = self.path / STATE_FILE_TMP
-        state: dict[str, Any] = {"schema": SCHEMA_VERSION, "last_seq": seq}
+        if portions is None:
+            portions = self.portions()
+        state: dict[str, Any] = {"schema": SCHEMA_VERSION, "last_seq": seq,
+                                 "portions": portions}
         if store is not None:
             state["store"] = store
         payload = json.dumps(state).encode()
@@ -185,6 +190,18 @@ class SearchIndex(Searching):
         """The store change up to which the index is known to be complete."""
         state = self._read_state()
         return int(state.get("last_seq", 0)) if state else 0
+
+    def portions(self) -> bool:
+        """Do the index's documents carry the portion fields (``portions.add_body``)?
+
+        Only a search under the portion policy reads them, and indexing them is
+        a third of tantivy's work in an ingest (81% of synthetic cables have a
+        paragraph below their level; measured: 13% of the ingest process's CPU),
+        so a new index goes without them, and the first portion search rebuilds
+        it with them (:meth:`sync` with ``portions``); from then on it keeps them.
+        An index written before the mode was recorded has them.
+        """
+        return _portions(self._read_state())
 
     def follows(self, store: ChangeFeed) -> bool:
         """Was the index built from ``store`` (or from nothing yet)?
@@ -221,19 +238,19 @@ class SearchIndex(Searching):
                 time.sleep(0.2)
 
     def _apply(self, writer: tantivy.IndexWriter,
-               changes: Sequence[tuple[int, str, Cable | None]]) -> int:
+               changes: Sequence[tuple[int, str, Cable | None]], portions: bool) -> int:
         seq = 0
         for s, rid, cable in changes:
             writer.delete_documents_by_term(F.ID, rid)
             if cable is not None:
                 try:
-                    writer.add_document(cable_document(rid, cable))
+                    writer.add_document(cable_document(rid, cable, portions))
                 except (ValueError, OverflowError) as exc:
                     raise ArchiveError(f"cannot index cable {rid} (change {s}): {exc}") from exc
             seq = max(seq, s)
         return seq
 
-    def sync(self, store: ChangeFeed, *, wait: bool = True) -> int:
+    def sync(self, store: ChangeFeed, *, wait: bool = True, portions: bool = False) -> int:
         """Apply the store's changes since :meth:`last_seq`; return how many were applied.
 
         Cheap when there is nothing new (one read of the state file, two small
@@ -246,11 +263,17 @@ class SearchIndex(Searching):
         (an ingest, which indexes as it stores), do not queue behind it for up
         to a commit's worth of cables; it is bringing the index up to date, and
         the search reads what it has committed so far.
+
+        ``portions``: the caller will search under the portion policy; an index
+        without the portion fields is rebuilt with them (see :meth:`portions`).
         """
         with self._write_lock:
             state = self._read_state()
-            if not _follows(state, store):  # another archive's index: never trusted
-                return self._rebuild(store)
+            have = _portions(state)
+            if not _follows(state, store) or (portions and not have):
+                # another archive's index (never trusted), or one without the fields
+                # a portion search reads
+                return self._rebuild(store, portions=have or portions)
             seq = int(state.get("last_seq", 0)) if state else 0
             changes = store.changes_since(seq, _BATCH)
             if not changes:
@@ -266,44 +289,48 @@ class SearchIndex(Searching):
                     # Another process synced while we waited for the writer lock.
                     seq = fresh
                     changes = store.changes_since(seq, _BATCH)
+                have = self.portions()  # (or rebuilt it with the portion fields)
                 while changes:
-                    seq = max(seq, self._apply(writer, changes))
+                    seq = max(seq, self._apply(writer, changes, have))
                     applied += len(changes)
                     pending += len(changes)
                     if pending >= _COMMIT_EVERY:
                         writer.commit()
-                        self._write_state(seq, store.identity())
+                        self._write_state(seq, store.identity(), have)
                         pending = 0
                     changes = store.changes_since(seq, _BATCH)
                 if pending:
                     writer.commit()
-                    self._write_state(seq, store.identity())
+                    self._write_state(seq, store.identity(), have)
             if applied:
                 self.index.reload()
             return applied
 
     def feed(self, store: ChangeFeed) -> IngestFeed:
-        """An :class:`IngestFeed` for an ingest into ``store``."""
-        return IngestFeed(self, store)
+        """An :class:`IngestFeed` for an ingest into ``store``, whose documents are built
+        in the index's present mode (:meth:`portions`)."""
+        return IngestFeed(self, store, self.portions())
 
-    def rebuild(self, store: ChangeFeed) -> int:
+    def rebuild(self, store: ChangeFeed, portions: bool | None = None) -> int:
         """Index the store from scratch in one commit; return the number of cables indexed.
 
         Searches see the old index until the commit, never a half-built one.
+        ``portions``: with or without the portion fields (None: as now).
         """
         with self._write_lock:
-            return self._rebuild(store)
+            return self._rebuild(store, portions)
 
-    def _rebuild(self, store: ChangeFeed) -> int:
+    def _rebuild(self, store: ChangeFeed, portions: bool | None = None) -> int:
         """The body of :meth:`rebuild`; the caller holds the write lock."""
+        mode = self.portions() if portions is None else portions
         writer = self._writer()
         seq = 0
         with _held(writer):
             writer.delete_all_documents()
             while changes := store.changes_since(seq, _BATCH):
-                seq = max(seq, self._apply(writer, changes))
+                seq = max(seq, self._apply(writer, changes, mode))
             writer.commit()
-            self._write_state(seq, store.identity())
+            self._write_state(seq, store.identity(), mode)
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
@@ -328,6 +355,11 @@ class SearchIndex(Searching):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _portions(state: dict[str, Any] | None) -> bool:
+    """The mode of an index in ``state`` (see :meth:`SearchIndex.portions`)."""
+    return bool(state.get("portions", True)) if state else False
 
 
 def _follows(state: dict[str, Any] | None, store: ChangeFeed) -> bool:
@@ -360,9 +392,10 @@ class IngestFeed:
     one) meets the same cables through the change feed.
     """
 
-    def __init__(self, index: SearchIndex, store: ChangeFeed) -> None:
+    def __init__(self, index: SearchIndex, store: ChangeFeed, portions: bool) -> None:
         self.index = index
         self.store = store
+        self.portions = portions  # the documents carry the portion fields
         self.writer: tantivy.IndexWriter | None = None
         self.seq = 0  # the last change applied to the writer while it is held
         self.pending = 0
@@ -424,7 +457,8 @@ class IngestFeed:
         """Take the writer if the index stands just before ``first_seq``, else catch up."""
         self.index._write_lock.acquire()
         try:
-            if self.index.last_seq() != first_seq - 1 or not self.index.follows(self.store):
+            if (self.index.last_seq() != first_seq - 1 or not self.index.follows(self.store)
+                    or self.index.portions() != self.portions):
                 self.index._write_lock.release()
                 self._catch_up()
                 return False
@@ -433,7 +467,8 @@ class IngestFeed:
             self.index._write_lock.release()
             raise
         self.seq = first_seq - 1
-        if self.index.last_seq() != self.seq:  # another process committed while we waited
+        if self.index.last_seq() != self.seq or self.index.portions() != self.portions:
+            # another process committed (or rebuilt the index in another mode) meanwhile
             self._commit()
             self._catch_up()
             return False
@@ -447,7 +482,7 @@ class IngestFeed:
         try:
             if self.pending:
                 writer.commit()
-                self.index._write_state(self.seq, self.store.identity())
+                self.index._write_state(self.seq, self.store.identity(), self.portions)
                 self.committed += self.pending
                 self.pending = 0
         except BaseException:

@@ -86,15 +86,17 @@ class _Fields:
         self.values.setdefault(field, []).append(value)
 
 
-def cable_document(reference_id: str, cable: Cable) -> tantivy.Document:
-    """The index document of one cable (its current version)."""
+def cable_document(reference_id: str, cable: Cable, portions: bool = True) -> tantivy.Document:
+    """The index document of one cable (its current version); ``portions``: with the
+    portion fields (``portions.add_body``), for an index that serves the portion policy."""
     d = tantivy.Document()
-    _fill(d, reference_id, cable, marks_of(cable))
+    _fill(d, reference_id, cable, marks_of(cable), portions)
     return d
 
 
 def document_json(reference_id: str, cable: Cable,
-                  marks: tuple[Level, tuple[str, ...]] | None = None) -> str:
+                  marks: tuple[Level, tuple[str, ...]] | None = None,
+                  portions: bool = True) -> str:
     """:func:`cable_document` as the JSON text ``IndexWriter.add_json`` reads.
 
     An ingest builds it where the cable was parsed (a reader process): a str
@@ -103,12 +105,13 @@ def document_json(reference_id: str, cable: Cable,
     checks that both forms give the same document).
     """
     f = _Fields()
-    _fill(f, reference_id, cable, marks_of(cable) if marks is None else marks)
+    _fill(f, reference_id, cable, marks_of(cable) if marks is None else marks, portions)
     return compact(f.values)
 
 
-def storable_indexed(item: object) -> Storable:
-    """:func:`~cablegram.archive.store.storable`, with the index document of a cable.
+def storable_indexed(item: object, portions: bool = True) -> Storable:
+    """:func:`~cablegram.archive.store.storable`, with the index document of a cable
+    (``portions``: with the portion fields).
 
     The cable's level and caveats (which read every portion mark, C1/C2) are
     computed once for both the row and the document.
@@ -118,12 +121,13 @@ def storable_indexed(item: object) -> Storable:
     marks = marks_of(item)
     ready = prepare(item, marks)
     if isinstance(ready, Prepared):  # (a Rejected one is not indexed)
-        ready = ready._replace(document=document_json(ready.reference_id, item, marks))
+        ready = ready._replace(document=document_json(ready.reference_id, item, marks,
+                                                      portions))
     return ready
 
 
 def _fill(d: tantivy.Document | _Fields, reference_id: str, cable: Cable,
-          marks: tuple[Level, tuple[str, ...]]) -> None:
+          marks: tuple[Level, tuple[str, ...]], portions: bool) -> None:
     d.add_text(F.ID, reference_id)
     if cable.subject:
         d.add_text(F.SUBJECT, cable.subject)
@@ -134,7 +138,7 @@ def _fill(d: tantivy.Document | _Fields, reference_id: str, cable: Cable,
     # computes them once (marks_of).
     level, caveats = marks
     # add_body calls add_text and add_unsigned only, which _Fields answers alike.
-    add_body(cast(tantivy.Document, d), cable, level)
+    add_body(cast(tantivy.Document, d), cable, level, portions)
     # Tags and origin are kept in the form tag:/origin: search for, so that a
     # click on a facet value finds exactly the cables it counted.
     for tag in dict.fromkeys(norm_tag(t.code) for t in cable.tags):

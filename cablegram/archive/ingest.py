@@ -49,6 +49,9 @@ class Feed(Protocol):
     """Where an ingest sends the index documents of what it stored
     (:class:`cablegram.archive.index.IngestFeed`)."""
 
+    # Whether the documents the feed takes carry the portion fields (the index's mode).
+    portions: bool
+
     def add(self, first_seq: int, docs: list[tuple[str, str | None, bool]]) -> None: ...
 
     def close(self) -> None: ...
@@ -57,7 +60,7 @@ class Feed(Protocol):
 
 
 def read_items(paths: Iterable[str], workers: int | None = None, *,
-               documents: bool = False) -> Iterator[Any]:
+               documents: bool = False, portions: bool = True) -> Iterator[Any]:
     """The readers' stream over ``paths`` (files, directories, ``-``, containers).
 
     With many one-cable files and more than one CPU, files are parsed in worker
@@ -75,7 +78,7 @@ def read_items(paths: Iterable[str], workers: int | None = None, *,
 
     files, n = plan(paths, workers)
     if files is not None and n > 1:
-        return parallel_items(files, n, documents=documents)
+        return parallel_items(files, n, documents=documents, portions=portions)
     return iter(read_paths(paths))
 
 
@@ -200,7 +203,8 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
     writer = _Writer(store, summary, feed)
     from cablegram.archive.parallel import preparer
 
-    ready = preparer(documents=feed is not None)  # what a reader process would do
+    # what a reader process would do
+    ready = preparer(documents=feed is not None, portions=feed is None or feed.portions)
     pending: list[Storable] = []
     try:
         for item in items:
@@ -224,7 +228,8 @@ def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = Fals
     ``feed``: index what is stored as it is stored (see :func:`ingest_items`).
     """
     paths = list(paths)
-    items = read_items(paths, workers, documents=feed is not None)
+    items = read_items(paths, workers, documents=feed is not None,
+                       portions=feed is None or feed.portions)
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
         return ingest_items(store, items, batch=batch, feed=feed)

@@ -77,19 +77,21 @@ def _quiet() -> None:
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
 
 
-def preparer(documents: bool) -> Callable[[Any], Any]:
+def preparer(documents: bool, portions: bool = True) -> Callable[[Any], Any]:
     """What a reader process does to each record before sending it: its rows
-    (``store.storable``), and its index document too when ``documents``."""
+    (``store.storable``), and its index document too when ``documents`` (with the
+    portion fields when ``portions``: the index serves the portion policy)."""
     if documents:
         from cablegram.archive.indexdoc import storable_indexed
 
-        return storable_indexed
+        return partial(storable_indexed, portions=portions)
     from cablegram.archive.store import storable
 
     return storable
 
 
-def _read_file(path: str, documents: bool = False) -> list[Any] | None:
+def _read_file(path: str, documents: bool = False, portions: bool = True
+               ) -> list[Any] | None:
     """In a worker: every record of one file, or None to leave it to the main process."""
     if _inline(path):
         return None
@@ -97,17 +99,19 @@ def _read_file(path: str, documents: bool = False) -> list[Any] | None:
 
     # prepared here (JSON form, hashes, rows, index document): cheaper to send
     # than a Cable, and the main process is left with the SQL alone
-    ready = preparer(documents)
+    ready = preparer(documents, portions)
     return [ready(r) for r in read_paths([path])]
 
 
-def parallel_items(files: list[str], workers: int, *, documents: bool = False) -> Iterator[Any]:
+def parallel_items(files: list[str], workers: int, *, documents: bool = False,
+                   portions: bool = True) -> Iterator[Any]:
     """Records of ``files`` in order, parsed by ``workers`` processes."""
     from cablegram.formats import read_paths
 
     if sum(1 for f in files if not _inline(f)) == 0:  # only big files: no pool needed
         for path in files:
-            yield from (sharded_items(path, workers, documents=documents) if shardable(path)
+            yield from (sharded_items(path, workers, documents=documents, portions=portions)
+                        if shardable(path)
                         else read_paths([path]))
         return
     # spawn, not fork: the parent may run threads (the progress bar's refresher).
@@ -119,7 +123,8 @@ def parallel_items(files: list[str], workers: int, *, documents: bool = False) -
         def submit() -> None:
             window = list(islice(it, WINDOW))
             if window:
-                pending.append((window, pool.imap(partial(_read_file, documents=documents),
+                pending.append((window, pool.imap(partial(_read_file, documents=documents,
+                                                          portions=portions),
                                                   window, chunksize=16)))
 
         # two windows in flight: workers parse the next while this one is stored
@@ -131,7 +136,8 @@ def parallel_items(files: list[str], workers: int, *, documents: bool = False) -
                 if records is not None:
                     yield from records
                 elif shardable(path):
-                    yield from sharded_items(path, workers, documents=documents)
+                    yield from sharded_items(path, workers, documents=documents,
+                                             portions=portions)
                 else:
                     yield from read_paths([path])
             submit()

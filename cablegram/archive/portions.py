@@ -12,7 +12,8 @@ cable), each paragraph whose level is *below the cable's* is also indexed in
 subject whose mark is below the cable's level goes to ``subject_p{L}``. Only
 those can ever be released to a reader who may not read the whole cable (that
 reader is cleared below the cable's level), so a cable whose portions all sit
-at its level costs nothing extra to index. ``floor`` holds
+at its level costs nothing extra to index. An index builds these fields only
+once it serves the portion policy (``SearchIndex.portions``). ``floor`` holds
 :func:`~cablegram.access.principal.portion_floor`.
 
 The query of a principal under the policy is::
@@ -111,9 +112,11 @@ def marks_of(cable: Cable) -> tuple[Level, tuple[str, ...]]:
     return level, banner
 
 
-def add_body(doc: tantivy.Document, cable: Cable, top: Level | None = None) -> None:
+def add_body(doc: tantivy.Document, cable: Cable, top: Level | None = None,
+             portions: bool = True) -> None:
     """Index the paragraphs (T9): ``body`` (one value each) with ``para_levels`` beside
-    them, the portions a reader below the cable's level could be given, and the floor.
+    them, the portions a reader below the cable's level could be given (when
+    ``portions``: the index serves the portion policy), and the floor.
 
     An unmarked portion of a classified cable counts at the cable's level (C4); the
     floor is ``portion_floor`` (portions with NF do not lower it).
@@ -127,7 +130,7 @@ def add_body(doc: tantivy.Document, cable: Cable, top: Level | None = None) -> N
                 level = top
             doc.add_text(F.BODY, p.text)
             doc.add_unsigned(F.PARA_LEVELS, int(level) | NF_BIT if nf else int(level))
-            if level < top:
+            if portions and level < top:
                 doc.add_text(body_nf_field(level) if nf else body_field(level), p.text)
             if not nf and (floor is None or level < floor):
                 floor = level
@@ -138,7 +141,7 @@ def add_body(doc: tantivy.Document, cable: Cable, top: Level | None = None) -> N
     if cable.subject:
         slevel = subject_level(cable, top)
         doc.add_unsigned(F.SUBJECT_LEVEL, int(slevel))
-        if slevel < top:
+        if portions and slevel < top:
             doc.add_text(subject_field(slevel), cable.subject)
 
 

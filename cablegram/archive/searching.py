@@ -176,6 +176,9 @@ class Searching:
     def _searcher(self) -> tantivy.Searcher:
         raise NotImplementedError
 
+    def portions(self) -> bool:
+        raise NotImplementedError
+
     def _query(self, node: Node, principal: Principal, today: date | None,
                portion: bool = False) -> tantivy.Query:
         try:
@@ -207,6 +210,11 @@ class Searching:
             raise QueryError(f"limit {limit} is more than {MAX_LIMIT} results a page; page "
                              f"with offset, or export the whole result set")
         node = parse(query)
+        if portion and not self.portions():
+            # Its readers below a cable's level would find nothing through its portions:
+            # never answer as if there were none (the archive syncs with portions first).
+            raise ArchiveError("this search index has no portion fields: sync it with "
+                               "portions=True before a search under the portion policy")
         q = self._query(node, principal, today, portion)
         searcher = self._searcher()
         # The facet passes do not depend on the hits: they run while the hits are found.

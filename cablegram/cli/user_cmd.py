@@ -303,7 +303,12 @@ def policy_set(policy: str, archive_url: str | None) -> None:
     with _archive(archive_url) as a:
         set_policy(a.db, policy)
         _admin(a, "policy set", policy)
+        # its searches read the index's portion fields: build them now, not in the
+        # first reader's search
+        indexed = a.index_portions() if policy == "portion" else 0
     click.echo(f"release policy: {policy}")
+    if indexed:
+        click.echo(f"search index rebuilt with portion fields: {indexed} cables")
 
 
 @policy_group.command("show")
