@@ -51,6 +51,7 @@ _ADMIN_CONTROLS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FirstLine:
     """What the classification line says (T1, C2)."""
@@ -66,9 +67,6 @@ class FirstLine:
     year: int | None  # a two-digit year written in the MRN (``75 LIBREVILLE 1895``)
     dropped_s: bool  # ``E C R E T`` (the leading S missing)
     bare: bool = False  # no message reference number (a draft's line): mrn, origin empty
-
-
-fast_init(FirstLine)  # read for every cable (speed, issue 2)
 
 
 # Precompiled (speed): the classification line is read for every cable.

@@ -19,6 +19,7 @@ from cablegram.model.ids import ReferenceId
 from cablegram.model.precedence import Precedence
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParseWarning:
     """Something a reader repaired or could not read, with the rule behind it."""
@@ -32,6 +33,7 @@ class ParseWarning:
         return f"{where}{self.message} [rule {self.rule}]"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Addressee:
     """One addressee line: ``[RI/]PLA [PRECEDENCE] [MCN]`` (H8, H9)."""
@@ -64,6 +66,7 @@ class TagKind(StrEnum):
     PERSON = "person"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A TAGS entry typed by kind (T5)."""
@@ -75,6 +78,7 @@ class Tag:
         return self.code
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A REF entry: a lettered cable reference or free text (T7)."""
@@ -84,6 +88,7 @@ class Reference:
     id: ReferenceId | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A numbered paragraph with its portion mark and sub-paragraphs (T9).
@@ -113,6 +118,7 @@ class Paragraph:
         return p.level if p else None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A marked span: ``SUMMARY: ... END SUMMARY.`` or ``COMMENT: ... END COMMENT.`` (T9).
@@ -126,6 +132,7 @@ class Span:
     last: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ClassifiedBy:
     """The classified-by block (T8)."""
@@ -137,6 +144,7 @@ class ClassifiedBy:
     authority: str | None = None  # "1.4" (E.O. 12958 as amended) or "1.5"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TransmissionHeader:
     """ACP 127 format lines 1-10 as far as a published copy keeps them (H1-H6)."""
@@ -153,6 +161,7 @@ class TransmissionHeader:
     dtg_prosigns: str | None = None  # "O", "P R" (H6)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a record was read from, with the source's own metadata."""
@@ -162,6 +171,7 @@ class Source:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Cable:
     """One cable, exactly as its text says (every field of docs/cable-format.md)."""
@@ -247,9 +257,3 @@ class Cable:
     def body(self) -> str:
         """The paragraphs' cleaned text joined, for indexing."""
         return "\n\n".join(p.text for p in self.paragraphs)
-
-
-# Readers build these for every cable: a faster __init__, same behaviour (speed, issue 2).
-for _cls in (ParseWarning, Addressee, Tag, Reference, Paragraph, Span, ClassifiedBy,
-             TransmissionHeader, Source, Cable):
-    fast_init(_cls)

@@ -69,6 +69,7 @@ CAPTIONS = ("NODIS", "EXDIS", "LIMDIS", "STADIS", "SIPDIS", "SENSITIVE", "NOFORN
 DISTRIBUTION_CAPTIONS = frozenset({"NODIS", "EXDIS", "LIMDIS", "STADIS"})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Classification:
     """A cable's classification: level, controls and captions (C1, C2, T3).
@@ -125,6 +126,3 @@ class PortionMark:
 
     def __str__(self) -> str:
         return "(" + "//".join((self.level.letter, *self.controls)) + ")"
-
-
-fast_init(Classification)  # built for every cable (speed, issue 2)

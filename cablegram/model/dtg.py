@@ -15,6 +15,7 @@ _DTG_RE = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, order=True)
 class Dtg:
     """A date-time group, always UTC (H6): ``181433Z MAY 07``."""
@@ -59,6 +60,3 @@ def parse_julian(text: str, year: int) -> datetime:
         raise ValueError(f"not a Julian time of file: {text!r}")
     day, hh, mm = int(text[:3]), int(text[3:5]), int(text[5:])
     return datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=day - 1, hours=hh, minutes=mm)
-
-
-fast_init(Dtg)  # built for every cable (speed, issue 2)

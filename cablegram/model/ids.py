@@ -22,6 +22,7 @@ def expand_year(two_digits: int) -> int:
     return 1900 + two_digits if two_digits >= 66 else 2000 + two_digits
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, order=True)
 class ReferenceId:
     """A cable's canonical id: 2-digit year + origin without spaces + serial (T2)."""
@@ -74,6 +75,3 @@ _NOT_A_LETTER_RE = re.compile(r"[^A-Z]")  # precompiled: read for every page (sp
 def _origin(raw: str) -> str:
     o = _NOT_A_LETTER_RE.sub("", raw.upper())
     return ORIGIN_ALIASES.get(o, o)
-
-
-fast_init(ReferenceId)  # built several times per cable (speed, issue 2)
