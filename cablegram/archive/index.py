@@ -133,7 +133,7 @@ class SearchIndex(Searching):
                 raise ArchiveError(f"{self.path} is not empty and is not a cablegram search "
                                    f"index (no {STATE_FILE}); choose another index directory")
             self.path.mkdir(parents=True, exist_ok=True)
-            self._write_state(0, portions=False)
+            self._write_state(0, None, portions=False)
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except (OSError, ValueError) as exc:
@@ -157,17 +157,14 @@ class SearchIndex(Searching):
             raise ArchiveError(f"{self.path / STATE_FILE} is not an index state object")
         return data
 
-    def _write_state(self, seq: int, store: str | None = None,
-                     portions: bool | None = None) -> None:
+    def _write_state(self, seq: int, store: str | None, portions: bool) -> None:
         """Write the state file atomically: temporary file, fsync, rename, fsync dir.
 
         ``store``: the identity of the archive the index follows (None: none yet).
-        ``portions``: whether its documents carry the portion fields (None: as now).
+        ``portions``: whether its documents carry the portion fields.
         """
         target = self.path / STATE_FILE
         tmp = self.path / STATE_FILE_TMP
-        if portions is None:
-            portions = self.portions()
         state: dict[str, Any] = {"schema": SCHEMA_VERSION, "last_seq": seq,
                                  "portions": portions}
         if store is not None:
@@ -188,8 +185,7 @@ class SearchIndex(Searching):
 
     def last_seq(self) -> int:
         """The store change up to which the index is known to be complete."""
-        state = self._read_state()
-        return int(state.get("last_seq", 0)) if state else 0
+        return _last_seq(self._read_state())
 
     def portions(self) -> bool:
         """Do the index's documents carry the portion fields (``portions.add_body``)?
@@ -203,16 +199,12 @@ class SearchIndex(Searching):
         """
         return _portions(self._read_state())
 
-    def follows(self, store: ChangeFeed) -> bool:
-        """Was the index built from ``store`` (or from nothing yet)?
-
-        A change number says how far the index got, not in which archive: a
-        database replaced by another with as many changes or more would
-        otherwise pass for the one the index was built from. An index written
-        before it recorded its archive is taken as following the store; the
-        next state it writes names it.
-        """
-        return _follows(self._read_state(), store)
+    def stands_at(self, seq: int, store: ChangeFeed, portions: bool) -> bool:
+        """Is the index exactly at change ``seq`` of ``store``, in mode ``portions``
+        (one read of the state file)?"""
+        state = self._read_state()
+        return (_last_seq(state) == seq and _follows(state, store)
+                and _portions(state) == portions)
 
     # --- writing -------------------------------------------------------------------
 
@@ -274,7 +266,7 @@ class SearchIndex(Searching):
                 # another archive's index (never trusted), or one without the fields
                 # a portion search reads
                 return self._rebuild(store, portions=have or portions)
-            seq = int(state.get("last_seq", 0)) if state else 0
+            seq = _last_seq(state)
             changes = store.changes_since(seq, _BATCH)
             if not changes:
                 if seq and store.max_seq() < seq:
@@ -285,11 +277,12 @@ class SearchIndex(Searching):
                 return 0  # another process is writing: read what it has committed
             applied = pending = 0
             with _held(writer):
-                if (fresh := self.last_seq()) != seq:
+                state = self._read_state()
+                if (fresh := _last_seq(state)) != seq:
                     # Another process synced while we waited for the writer lock.
                     seq = fresh
                     changes = store.changes_since(seq, _BATCH)
-                have = self.portions()  # (or rebuilt it with the portion fields)
+                have = _portions(state)  # (or rebuilt it with the portion fields)
                 while changes:
                     seq = max(seq, self._apply(writer, changes, have))
                     applied += len(changes)
@@ -362,8 +355,19 @@ def _portions(state: dict[str, Any] | None) -> bool:
     return bool(state.get("portions", True)) if state else False
 
 
+def _last_seq(state: dict[str, Any] | None) -> int:
+    return int(state.get("last_seq", 0)) if state else 0
+
+
 def _follows(state: dict[str, Any] | None, store: ChangeFeed) -> bool:
-    """Does an index in ``state`` follow ``store`` (see :meth:`SearchIndex.follows`)?"""
+    """Was an index in ``state`` built from ``store`` (or from nothing yet)?
+
+    A change number says how far the index got, not in which archive: a
+    database replaced by another with as many changes or more would otherwise
+    pass for the one the index was built from. An index written before it
+    recorded its archive is taken as following the store; the next state it
+    writes names it.
+    """
     return state is None or state.get("store") in (None, store.identity())
 
 
@@ -457,8 +461,7 @@ class IngestFeed:
         """Take the writer if the index stands just before ``first_seq``, else catch up."""
         self.index._write_lock.acquire()
         try:
-            if (self.index.last_seq() != first_seq - 1 or not self.index.follows(self.store)
-                    or self.index.portions() != self.portions):
+            if not self.index.stands_at(first_seq - 1, self.store, self.portions):
                 self.index._write_lock.release()
                 self._catch_up()
                 return False
@@ -467,8 +470,8 @@ class IngestFeed:
             self.index._write_lock.release()
             raise
         self.seq = first_seq - 1
-        if self.index.last_seq() != self.seq or self.index.portions() != self.portions:
-            # another process committed (or rebuilt the index in another mode) meanwhile
+        if not self.index.stands_at(self.seq, self.store, self.portions):
+            # another process committed (or rebuilt the index) while we waited
             self._commit()
             self._catch_up()
             return False
