@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,13 +60,13 @@ class Feed(Protocol):
 
 
 def read_items(paths: Iterable[str], workers: int | None = None, *,
-               documents: bool = False, portions: bool = True) -> Iterator[Any]:
+               prepare: Callable[[Any], Any] | None = None) -> Iterator[Any]:
     """The readers' stream over ``paths`` (files, directories, ``-``, containers).
 
     With many one-cable files and more than one CPU, files are parsed in worker
     processes (:mod:`cablegram.archive.parallel`); the stream is the same, in
-    the same order, either way. ``documents``: the workers also build each
-    cable's index document (their items are then Prepared with a document).
+    the same order, either way. ``prepare`` (:func:`prepare_for`): what the
+    workers do to each record before sending it (their items are then Prepared).
     """
     try:
         from cablegram.formats import read_paths
@@ -78,7 +78,7 @@ def read_items(paths: Iterable[str], workers: int | None = None, *,
 
     files, n = plan(paths, workers)
     if files is not None and n > 1:
-        return parallel_items(files, n, documents=documents, portions=portions)
+        return parallel_items(files, n, prepare=prepare)
     return iter(read_paths(paths))
 
 
@@ -192,6 +192,14 @@ def _changed(batch: list[Storable], outcomes: list[str]
             if outcome in ("new", "version") and isinstance(it, Prepared)]
 
 
+def prepare_for(feed: Feed | None) -> Callable[[Any], Any]:
+    """What each record goes through before it is stored: its rows, and with a
+    ``feed`` its index document too, in the index's mode (``parallel.preparer``)."""
+    from cablegram.archive.parallel import preparer
+
+    return preparer(documents=feed is not None, portions=feed is None or feed.portions)
+
+
 def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
                  feed: Feed | None = None) -> IngestSummary:
     """Store a stream of reader items; return the tally (read = the other four summed).
@@ -201,10 +209,7 @@ def ingest_items(store: SqlStore, items: Iterable[Any], *, batch: int = BATCH,
     """
     summary = IngestSummary()
     writer = _Writer(store, summary, feed)
-    from cablegram.archive.parallel import preparer
-
-    # what a reader process would do
-    ready = preparer(documents=feed is not None, portions=feed is None or feed.portions)
+    ready = prepare_for(feed)  # what a reader process would do
     pending: list[Storable] = []
     try:
         for item in items:
@@ -228,8 +233,7 @@ def ingest_paths(store: SqlStore, paths: Iterable[str], *, progress: bool = Fals
     ``feed``: index what is stored as it is stored (see :func:`ingest_items`).
     """
     paths = list(paths)
-    items = read_items(paths, workers, documents=feed is not None,
-                       portions=feed is None or feed.portions)
+    items = read_items(paths, workers, prepare=prepare_for(feed))
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
         return ingest_items(store, items, batch=batch, feed=feed)

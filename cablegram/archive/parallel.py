@@ -90,28 +90,28 @@ def preparer(documents: bool, portions: bool = True) -> Callable[[Any], Any]:
     return storable
 
 
-def _read_file(path: str, documents: bool = False, portions: bool = True
-               ) -> list[Any] | None:
-    """In a worker: every record of one file, or None to leave it to the main process."""
+def _read_file(path: str, prepare: Callable[[Any], Any] | None = None) -> list[Any] | None:
+    """In a worker: every record of one file, each through ``prepare`` (a
+    :func:`preparer`; rows only by default), or None to leave it to the main process."""
     if _inline(path):
         return None
     from cablegram.formats import read_paths
 
     # prepared here (JSON form, hashes, rows, index document): cheaper to send
     # than a Cable, and the main process is left with the SQL alone
-    ready = preparer(documents, portions)
+    ready = prepare or preparer(False)
     return [ready(r) for r in read_paths([path])]
 
 
-def parallel_items(files: list[str], workers: int, *, documents: bool = False,
-                   portions: bool = True) -> Iterator[Any]:
-    """Records of ``files`` in order, parsed by ``workers`` processes."""
+def parallel_items(files: list[str], workers: int, *,
+                   prepare: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+    """Records of ``files`` in order, parsed by ``workers`` processes (and prepared
+    there by ``prepare``, a picklable :func:`preparer`)."""
     from cablegram.formats import read_paths
 
     if sum(1 for f in files if not _inline(f)) == 0:  # only big files: no pool needed
         for path in files:
-            yield from (sharded_items(path, workers, documents=documents, portions=portions)
-                        if shardable(path)
+            yield from (sharded_items(path, workers, prepare=prepare) if shardable(path)
                         else read_paths([path]))
         return
     # spawn, not fork: the parent may run threads (the progress bar's refresher).
@@ -123,8 +123,7 @@ def parallel_items(files: list[str], workers: int, *, documents: bool = False,
         def submit() -> None:
             window = list(islice(it, WINDOW))
             if window:
-                pending.append((window, pool.imap(partial(_read_file, documents=documents,
-                                                          portions=portions),
+                pending.append((window, pool.imap(partial(_read_file, prepare=prepare),
                                                   window, chunksize=16)))
 
         # two windows in flight: workers parse the next while this one is stored
@@ -136,8 +135,7 @@ def parallel_items(files: list[str], workers: int, *, documents: bool = False,
                 if records is not None:
                     yield from records
                 elif shardable(path):
-                    yield from sharded_items(path, workers, documents=documents,
-                                             portions=portions)
+                    yield from sharded_items(path, workers, prepare=prepare)
                 else:
                     yield from read_paths([path])
             submit()

@@ -56,8 +56,8 @@ class _Turn:
     index = 0
 
 
-def _worker(path: str, k: int, n: int, out: Any, documents: bool = False,
-            portions: bool = True) -> None:
+def _worker(path: str, k: int, n: int, out: Any,
+            prepare: Callable[[Any], Any] | None = None) -> None:
     """In worker ``k`` of ``n``: send ``(index, record)`` for records with index % n == k."""
     import cablegram.formats as formats
 
@@ -82,7 +82,7 @@ def _worker(path: str, k: int, n: int, out: Any, documents: bool = False,
     cablescsv._row_to_cable = sharded  # this process only (spawned for the job)
     from cablegram.archive.parallel import preparer
 
-    storable = preparer(documents, portions)
+    storable = prepare or preparer(False)
 
     batch: list[tuple[int, Any]] = []
     try:
@@ -106,14 +106,14 @@ def _worker(path: str, k: int, n: int, out: Any, documents: bool = False,
         out.close()
 
 
-def sharded_items(path: str, n: int, *, documents: bool = False,
-                  portions: bool = True) -> Iterator[Any]:
-    """The records of ``path`` in order, parsed by ``n`` worker processes
-    (``documents``, ``portions``: with their index documents, see ``parallel.preparer``)."""
+def sharded_items(path: str, n: int, *,
+                  prepare: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+    """The records of ``path`` in order, parsed by ``n`` worker processes and prepared
+    there by ``prepare`` (a picklable ``parallel.preparer``; rows only by default)."""
     ctx = multiprocessing.get_context("spawn")  # the parent may run threads
     pipes = [ctx.Pipe(duplex=False) for _ in range(n)]  # (read end, write end)
-    procs = [ctx.Process(target=_worker, args=(path, k, n, pipes[k][1], documents, portions),
-                         daemon=True) for k in range(n)]
+    procs = [ctx.Process(target=_worker, args=(path, k, n, pipes[k][1], prepare), daemon=True)
+             for k in range(n)]
     for p, (_, w) in zip(procs, pipes, strict=True):
         p.start()
         w.close()  # only the worker holds the write end: its death ends the pipe
