@@ -105,7 +105,6 @@ def costly(node: Node) -> bool:
     return False
 
 
-
 def most_matching(node: Node, searcher: tantivy.Searcher) -> int:
     """An upper bound of the cables ``node`` matches, from the term dictionary alone.
 
