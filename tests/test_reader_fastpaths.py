@@ -6,12 +6,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cablegram._native import source_module
 from cablegram.formats.clean import strip_pilcrow
 from cablegram.formats.jsonform import to_json
 from cablegram.formats.telegram_body import _SPACE_RUN_RE, _span_events
 from cablegram.formats.telegram_head import _T8_REASONS_RE, _search_reasons, read_classified_by
 from cablegram.formats.telegram_reader import TelegramReader
 from cablegram.model import Source
+
+# The plain reader below subclasses the reader's interpreted form (a class mypyc
+# compiled cannot be subclassed from Python); the fast one is whichever form runs.
+_SourceReader = source_module("cablegram.formats.telegram_reader").TelegramReader
 
 
 # --- T9: SUMMARY and COMMENT spans -------------------------------------------------
@@ -75,7 +80,7 @@ def test_t8_reasons_search_matches_the_plain_search(text: str) -> None:
 
 
 # --- T9-T11: the body loop's fast paths -------------------------------------------------
-class _PlainReader(TelegramReader):
+class _PlainReader(_SourceReader):  # type: ignore[misc, valid-type]
     """The body loop without its fast paths: every line through _body_line."""
 
     def _read_body(self, start: int) -> int:
