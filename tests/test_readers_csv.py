@@ -195,3 +195,32 @@ def test_a_reader_failure_spoils_one_row_only() -> None:
     assert isinstance(records[0], Cable)
     assert isinstance(records[1], Unreadable)
     assert records[1].position == "row 2" and "IndexError" in records[1].reason
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_shard_reads_only_its_own_records_and_numbers_them_all(n: int) -> None:
+    """archive.shard: worker k of n turns only records k, k + n, ... into cables;
+    the rest are placeholders, so that every worker counts the same records.
+    A bad row counts as a record wherever it falls."""
+    rows = [csv_row(str(i), "1/1/1999 12:00", f"99ZEMBLA{i}", "Embassy Zembla", "UNCLASSIFIED",
+                    "", HEADER, TEXT.replace("000012", f"{i:06d}")) for i in range(1, 10)]
+    rows.insert(4, '"short","row"\n')
+    data = "".join(rows).encode()
+    whole = list(iter_cables_csv(io.BytesIO(data), name="c.csv", parser=bare))
+    assert len(whole) == 10 and isinstance(whole[4], Unreadable)
+    from cablegram.formats.cablescsv import NOT_OURS
+
+    for k in range(n):
+        parsed: list[str] = []
+
+        def counting(text: str, source: Source, parsed: list[str] = parsed) -> Cable:
+            parsed.append(text)
+            return bare(text, source)
+
+        part = list(iter_cables_csv(io.BytesIO(data), name="c.csv", parser=counting,
+                                    shard=(k, n)))
+        assert len(part) == len(whole)
+        for i, (mine, expected) in enumerate(zip(part, whole, strict=True)):
+            assert mine == expected if i % n == k else mine is NOT_OURS
+        assert len(parsed) == sum(1 for i, r in enumerate(whole)
+                                  if i % n == k and isinstance(r, Cable))

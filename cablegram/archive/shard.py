@@ -50,12 +50,6 @@ def shardable(path: str) -> bool:
     return not sniff_container(head) and detect(head, path) == "cables-csv"
 
 
-class _Turn:
-    """Which record the reader is producing, shared with the sharded parser."""
-
-    index = 0
-
-
 def _worker(path: str, k: int, n: int, out: Any,
             prepare: Callable[[Any], Any] | None = None) -> None:
     """In worker ``k`` of ``n``: send ``(index, record)`` for records with index % n == k."""
@@ -64,29 +58,16 @@ def _worker(path: str, k: int, n: int, out: Any,
     # errors travel to the main process through the pipe; whatever else a worker
     # could print (a Ctrl-C shared with the parent) is noise
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
-    turn = _Turn()
-    from cablegram.formats import cablescsv
-
-    real_row = cablescsv._row_to_cable
-    skipped = formats.Unreadable(path, "", "a record another worker owns", b"")
-
-    def sharded(row: list[str], raw: bytes, latin1: bool, src: str, index: int, strict: bool,
-                parse: Callable[[str, Any], Any]) -> Any:
-        # A row another worker owns is not turned into a cable at all (its columns,
-        # dates and id cost a third as much as splitting it): a placeholder that this
-        # worker drops. Rows are still split here, so every worker counts the same.
-        if turn.index % n == k:
-            return real_row(row, raw, latin1, src, index, strict, parse)
-        return skipped
-
-    cablescsv._row_to_cable = sharded  # this process only (spawned for the job)
     from cablegram.archive.parallel import preparer
 
     storable = prepare or preparer(False)
 
     batch: list[tuple[int, Any]] = []
     try:
-        for i, record in enumerate(formats.read_paths([path])):
+        # The reader turns only this worker's rows into cables (the others are split,
+        # so every worker numbers the records alike, and yielded as a placeholder).
+        i = -1
+        for i, record in enumerate(formats.read_paths([path], shard=(k, n))):
             if i % n == k:
                 # prepared here: cheaper to send than a Cable, and the main
                 # process is left with the SQL alone
@@ -94,9 +75,8 @@ def _worker(path: str, k: int, n: int, out: Any,
                 if len(batch) >= BATCH:
                     out.send(("records", batch))
                     batch = []
-            turn.index = i + 1
         out.send(("records", batch))
-        out.send(("end", turn.index))
+        out.send(("end", i + 1))
     except (BrokenPipeError, EOFError):
         pass  # the main process stopped reading: nothing more to do
     except BaseException as exc:  # report, never hang the parent

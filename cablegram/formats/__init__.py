@@ -201,7 +201,7 @@ def _as_format_error(exc: Exception, src: str) -> FormatError:
 
 
 def _read_stream(stream: IO[bytes], src: str, format: str | None,
-                 strict: bool) -> Iterator[Record]:
+                 strict: bool, shard: tuple[int, int] | None = None) -> Iterator[Record]:
     """Read an open binary stream; cables.csv and JSON lines are streamed, the rest read whole."""
     head = stream.read(_HEAD)
     if len(head) == _HEAD:
@@ -212,7 +212,7 @@ def _read_stream(stream: IO[bytes], src: str, format: str | None,
     fmt = format or detect(head, src)
     if fmt == "cables-csv":
         lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
-        yield from _guard(iter_cables_csv(lines, name=src, strict=strict,
+        yield from _guard(iter_cables_csv(lines, name=src, strict=strict, shard=shard,
                                           parser=_telegram_parser(strict)), src, b"", strict)
         return
     if fmt == "json" and first_line_is_json(head):  # JSON lines: one line at a time
@@ -223,7 +223,8 @@ def _read_stream(stream: IO[bytes], src: str, format: str | None,
     yield from read_bytes(data, name=src, format=fmt, strict=strict)
 
 
-def _read_file(path: str, format: str | None, strict: bool) -> Iterator[Record]:
+def _read_file(path: str, format: str | None, strict: bool,
+               shard: tuple[int, int] | None = None) -> Iterator[Record]:
     try:
         with open(path, "rb") as fh:
             magic = fh.read(512)
@@ -236,7 +237,7 @@ def _read_file(path: str, format: str | None, strict: bool) -> Iterator[Record]:
         yield from _read_container(iter_members(path), path, format, strict)
         return
     with open(path, "rb") as fh:
-        yield from _read_stream(fh, path, format, strict)
+        yield from _read_stream(fh, path, format, strict, shard)
 
 
 def _read_container(members: Iterator[Member], label: str, format: str | None,
@@ -280,8 +281,13 @@ def _walk(directory: str) -> list[str]:
 
 
 def read_paths(paths: Iterable[str], *, format: str | None = None, strict: bool = False,
-               stdin: IO[bytes] | None = None) -> Iterator[Record]:
-    """Read files, directories (recursive, sorted), ``-`` (stdin) and containers."""
+               stdin: IO[bytes] | None = None,
+               shard: tuple[int, int] | None = None) -> Iterator[Record]:
+    """Read files, directories (recursive, sorted), ``-`` (stdin) and containers.
+
+    ``shard=(k, n)``: of a plain cables.csv file, read only the records numbered
+    k mod n; the others are yielded as ``cablescsv.NOT_OURS`` (archive.shard).
+    """
     if format is not None and format not in FORMATS:
         raise FormatError(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
     for p in paths:
@@ -291,7 +297,7 @@ def read_paths(paths: Iterable[str], *, format: str | None = None, strict: bool 
             for f in _walk(p):
                 yield from _read_file(f, format, strict)
         elif os.path.exists(p):
-            yield from _read_file(p, format, strict)
+            yield from _read_file(p, format, strict, shard)
         else:
             reason = "no such file or directory"
             if strict:

@@ -19,7 +19,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from cablegram.errors import FormatError
 from cablegram.formats.unreadable import Unreadable
@@ -108,14 +108,24 @@ def parse_date(value: str) -> str | None:
         return None
 
 
+# What a sharded reader yields for a record another process reads (``shard``).
+NOT_OURS: Final = Unreadable("", "", "a record another worker owns", b"")
+
+
 def iter_cables_csv(stream: IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str], *,
                     name: str | None = None, strict: bool = False,
-                    parser: Parser | None = None) -> Iterator[Cable | Unreadable]:
+                    parser: Parser | None = None,
+                    shard: tuple[int, int] | None = None) -> Iterator[Cable | Unreadable]:
     """Yield one :class:`Cable` (or :class:`Unreadable`) per row of a cables.csv stream.
 
     ``parser`` turns the row's telegram text into a cable; by default the
     telegram reader (formats.telegram.parse_telegram). In ``strict`` mode a bad
     row raises :class:`FormatError` instead of yielding an Unreadable.
+
+    ``shard=(k, n)``: only records numbered k mod n (from 0, bad rows counted)
+    are read; every other one is split and yielded as :data:`NOT_OURS`, so that n
+    processes each read their part of one file and agree on the numbering
+    (archive.shard). Turning a row into a cable is the expensive part.
     """
     src = name or "<cables.csv>"
     parse = parser or _default_parser
@@ -124,6 +134,7 @@ def iter_cables_csv(stream: IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str
         csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(tap, escapechar="\\", doublequote=False, strict=False)
     index = 0
+    k, n = shard or (0, 1)
     while True:
         try:
             row = next(reader)
@@ -141,6 +152,9 @@ def iter_cables_csv(stream: IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # a blank line between rows carries nothing
         index += 1
+        if n > 1 and (index - 1) % n != k:  # index - 1: the records yielded before
+            yield NOT_OURS
+            continue
         yield _row_to_cable(row, raw, latin1, src, index, strict, parse)
 
 
