@@ -46,6 +46,10 @@ def _write_stamp(modules: list[str]) -> None:
 
 def _ext_modules() -> list[Any]:
     modules = _modules()
+    # A module taken off the list must not leave its old build behind (Python would
+    # import it before the source): every build starts from none.
+    for old in PACKAGE.rglob("*.so"):
+        old.unlink()
     if os.environ.get("CABLEGRAM_COMPILE", "1") == "0":
         STAMP.unlink(missing_ok=True)
         return []

@@ -66,11 +66,15 @@ def source_module(fullname: str) -> ModuleType:
     return module
 
 
-def _compiled_files(module: str) -> list[Path]:
-    base = PACKAGE.joinpath(*module.split("."))
-    return [base.with_name(base.name + suffix)
-            for suffix in importlib.machinery.EXTENSION_SUFFIXES
-            if base.with_name(base.name + suffix).exists()]
+def _compiled_modules() -> set[str]:
+    """Every extension module in the package, as a dotted name under ``cablegram``
+    (the mypyc runtime library ``_native__mypyc`` aside)."""
+    found = set()
+    for path in PACKAGE.rglob("*.so"):
+        name = path.name.split(".", 1)[0]
+        if name != "_native__mypyc":
+            found.add(".".join((*path.parent.relative_to(PACKAGE).parts, name)))
+    return found
 
 
 def decide(stamp: dict[str, str] | None, sources: dict[str, bytes | None],
@@ -91,6 +95,9 @@ def decide(stamp: dict[str, str] | None, sources: dict[str, bytes | None],
     missing = sorted(set(stamp) - compiled)
     if missing:
         return "pure", "compiled modules missing: " + ", ".join(missing)
+    extra = sorted(compiled - set(stamp))
+    if extra:
+        return "pure", "compiled modules not in the build: " + ", ".join(extra)
     return "compiled", f"{len(stamp)} modules compiled with mypyc"
 
 
@@ -111,12 +118,8 @@ def _read_source(module: str) -> bytes | None:
 
 def _inspect() -> tuple[str, str]:
     stamp = _read_stamp()
-    names = set(stamp or ())
-    compiled = {m for m in names if _compiled_files(m)}
-    if stamp is None:
-        # Any extension module lying in the package without a stamp is unexplained.
-        compiled = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.so")}
-    sources = {m: _read_source(m) for m in names}
+    sources = {m: _read_source(m) for m in stamp or ()}
+    compiled = _compiled_modules()
     return decide(stamp, sources, compiled, os.environ.get(_PURE_ENV))
 
 

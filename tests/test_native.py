@@ -43,9 +43,15 @@ def test_pure_when_a_compiled_module_is_missing_or_a_source_is_gone() -> None:
                   set(SRC), None)[0] == "pure"
 
 
+def test_pure_when_a_compiled_module_is_not_in_the_build() -> None:
+    """A module taken off the list, its old build left behind."""
+    assert decide(STAMP, SRC, {*SRC, "formats.c"}, None) == (
+        "pure", "compiled modules not in the build: formats.c")
+
+
 def test_pure_when_extension_modules_lie_there_without_a_stamp() -> None:
-    mode, why = decide(None, {}, {"formats/tags.so"}, None)
-    assert mode == "pure" and "formats/tags.so" in why
+    mode, why = decide(None, {}, {"formats.tags"}, None)
+    assert mode == "pure" and "formats.tags" in why
     assert decide(None, {}, set(), None)[0] == "pure"
 
 
