@@ -33,7 +33,10 @@ def describe() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[lib] = None
     versions["sqlite"] = sqlite3.sqlite_version
+    from cablegram import _native
+
     return {
+        "native": f"{_native.MODE}: {_native.REASON}",
         "cores": os.cpu_count(),
         "memory_kib": int(mem.split()[0]) if mem else None,
         "cpu": _first("/proc/cpuinfo", "model name") or platform.processor() or None,

@@ -7,6 +7,10 @@ reader pays to look at every line).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -59,3 +63,22 @@ def telegram(count: int, seed: int, min_seconds: float) -> dict[str, Any]:
     return {"cables": len(texts), "bytes": sum(len(t.encode()) for t in texts),
             "cables_per_s": ours, "baseline_split_per_s": base,
             "ratio_to_baseline": ratio(ours, base)}
+
+
+def pure_rates(corpus: Path | None, limit: int | None, count: int, seed: int,
+               min_seconds: float) -> dict[str, float]:
+    """The same two figures with the hot modules run from their Python sources
+    (``CABLEGRAM_PURE=1``, docs/native.md), in a process of their own: what the
+    compiled modules buy, measured in the same run."""
+    code = (
+        "import json, sys; from pathlib import Path; from bench import parse; "
+        "c, limit, count, seed, s = json.loads(sys.argv[1]); "
+        "w = parse.wikileaks(Path(c) if c else None, limit, s); "
+        "t = parse.telegram(count, seed, s); "
+        "print(json.dumps({'wikileaks-html': w.get('cables_per_s'), "
+        "'telegram': t.get('cables_per_s')}))")
+    args = json.dumps([str(corpus) if corpus else None, limit, count, seed, min_seconds])
+    env = {**os.environ, "CABLEGRAM_PURE": "1"}
+    done = subprocess.run([sys.executable, "-c", code, args], capture_output=True, text=True,
+                          env=env, cwd=Path(__file__).resolve().parents[1], check=True)
+    return {k: v for k, v in json.loads(done.stdout).items() if v is not None}

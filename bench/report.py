@@ -157,19 +157,25 @@ def markdown(r: dict[str, Any]) -> str:
         f"{m['cpu']}, {m['os']}",
         f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()
                                                if v),
+        f"- Hot modules: {m.get('native', 'pure (before the modules were compiled)')} "
+        "(docs/native.md)",
         "",
         "## Parse throughput (one core, from memory)",
         "",
-        "| input | cables | ours, cables/s | raw decode+split, cables/s | ours / baseline |",
-        "|---|---:|---:|---:|---:|",
+        "| input | cables | ours, cables/s | raw decode+split, cables/s | ours / baseline "
+        "| ours from the Python sources, cables/s | compiled / sources |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, p in r["parse"].items():
         if "skipped" in p:
-            lines.append(f"| {name} | skipped: {p['skipped']} | | | |")
+            lines.append(f"| {name} | skipped: {p['skipped']} | | | | | |")
             continue
         n = p.get("pages", p.get("cables"))
+        pure = p.get("pure_cables_per_s")
         lines.append(f"| {name} | {n} | {p['cables_per_s']:,.0f} | "
-                     f"{p['baseline_split_per_s']:,.0f} | {_x(p['ratio_to_baseline'])} |")
+                     f"{p['baseline_split_per_s']:,.0f} | {_x(p['ratio_to_baseline'])} | "
+                     + (f"{pure:,.0f} | {_x(p['compiled_over_pure'])} |" if pure
+                        else "not measured | |"))
     lines += ["", *_ingest(r), "", *_search(r.get("search"))]
     w = r.get("web") or {}
     lines += ["", "## Web page latency (ms, p50 / p95 / p99; real uvicorn process, "

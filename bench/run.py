@@ -123,6 +123,18 @@ def main(argv: list[str] | None = None) -> int:
             _log("parse: telegram text")
             results["parse"]["telegram"] = parse.telegram(
                 200 if smoke else 2000, args.seed, 0.3 if smoke else 3.0)
+            from cablegram import _native
+
+            if _native.MODE == "compiled":
+                _log("parse: the same from the Python sources (CABLEGRAM_PURE=1)")
+                pure = parse.pure_rates(corpus(), 100 if smoke else None,
+                                        200 if smoke else 2000, args.seed,
+                                        0.3 if smoke else 3.0)
+                for name, rate in pure.items():
+                    p = results["parse"][name]
+                    if "cables_per_s" in p:
+                        p["pure_cables_per_s"] = rate
+                        p["compiled_over_pure"] = round(p["cables_per_s"] / rate, 3)
             save()
         if "ingest" not in skip:
             for n in sizes:
