@@ -53,13 +53,14 @@ class SqliteDb:
 
     dialect: Literal["sqlite", "postgresql"] = "sqlite"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        """``timeout``: seconds a statement waits for another connection's write lock."""
         self.path = str(path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves so that a
             # batch is exactly one transaction (crash safety of ingest).
             self.conn = sqlite3.connect(self.path, isolation_level=None,
-                                        check_same_thread=False, timeout=30.0)
+                                        check_same_thread=False, timeout=timeout)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL stays consistent
             self.conn.execute("PRAGMA foreign_keys=ON")
