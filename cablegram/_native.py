@@ -70,10 +70,11 @@ def _compiled_modules() -> set[str]:
     """Every extension module in the package, as a dotted name under ``cablegram``
     (the mypyc runtime library ``_native__mypyc`` aside)."""
     found = set()
-    for path in PACKAGE.rglob("*.so"):
-        name = path.name.split(".", 1)[0]
-        if name != "_native__mypyc":
-            found.add(".".join((*path.parent.relative_to(PACKAGE).parts, name)))
+    for ext in {s.rsplit(".", 1)[-1] for s in importlib.machinery.EXTENSION_SUFFIXES}:
+        for path in PACKAGE.rglob(f"*.{ext}"):  # .so, or .pyd on Windows
+            name = path.name.split(".", 1)[0]
+            if name != "_native__mypyc":
+                found.add(".".join((*path.parent.relative_to(PACKAGE).parts, name)))
     return found
 
 

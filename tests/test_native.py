@@ -86,6 +86,15 @@ def test_the_built_package_runs_compiled_and_pure_on_request() -> None:
     assert mode == "pure" and file.endswith("telegram_reader.py")
 
 
+def test_the_version_says_which_form_runs() -> None:
+    from click.testing import CliRunner
+
+    from cablegram.cli import cli
+
+    out = CliRunner().invoke(cli, ["--version"]).output
+    assert f"hot modules {_native.MODE}: {_native.REASON}" in out
+
+
 def test_an_edited_source_is_run_instead_of_its_stale_compiled_module(tmp_path: Path) -> None:
     _require_built()
     copy = tmp_path / "cablegram"

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from cablegram import __version__
+from cablegram import __version__, _native
 from cablegram.errors import CablegramError
 
 # Modules that define commands; each exposes ``register(group)``.
@@ -27,7 +27,9 @@ COMMAND_MODULES = [
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cablegram")
+@click.version_option(__version__, prog_name="cablegram",
+                      message=f"%(prog)s %(version)s; hot modules {_native.MODE}: "
+                              f"{_native.REASON}")
 def cli() -> None:
     """Diplomatic cables: read every published form, archive, search and send them."""
 
