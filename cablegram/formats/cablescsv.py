@@ -209,5 +209,8 @@ def _reconcile(cable: Cable, source: Source, column_id: str) -> Cable:
     elif ref is not None and col is not None and ref != col:
         warnings.append(ParseWarning("T2", f"the csv column says {column_id!r} but the text "
                                            f"gives {ref}"))
+    if ref == cable.reference_id and cable.source is source and \
+            len(warnings) == len(cable.warnings):
+        return cable  # the usual row: nothing to change, and a copy of a Cable costs
     return dataclasses.replace(cable, reference_id=ref, source=source,
                                warnings=tuple(warnings))
