@@ -184,6 +184,11 @@ def _span_events(text: str) -> list[tuple[int, str, bool]]:
     both words first: most paragraphs have neither. Events come in text order.
     """
     out: list[tuple[int, str, bool]] = []
+    # Each of the four spellings required below holds ``MM`` or ``mm``: without
+    # either the answer is none, and most paragraphs are read without the
+    # upper-cased copy and its scan (speed, issue 2).
+    if "mm" not in text and "MM" not in text:
+        return out
     upper = text.upper()
     found: list[tuple[int, str, str]] = []  # each word in ``upper``: pos, word, kind
     for m in _SPAN_TAIL_RE.finditer(upper):
