@@ -113,8 +113,12 @@ class ParaBuilder:
         # One line (speed): no join, and no newline to look for (a line holds none).
         single = len(chunks) == 2
         raw = chunks[0] + chunks[1] if single else "".join(chunks)
-        # Runs of blanks to one space (a tab is rare: the other pattern then).
-        raw = (_MULTISPACE_RE if "\t" in raw else _SPACE_RUN_RE).sub(" ", raw)
+        # Runs of blanks to one space (a tab is rare: the other pattern then). A
+        # text without two spaces in a row has no run: no call to sub (speed).
+        if "\t" in raw:
+            raw = _MULTISPACE_RE.sub(" ", raw)
+        elif "  " in raw:
+            raw = _SPACE_RUN_RE.sub(" ", raw)
         marking = self.marking
         if self.number is None and marking is None and raw[:1] == "(":
             # T9: a single paragraph is not numbered but still carries its mark.
