@@ -49,6 +49,13 @@ def tag_kind(code: str) -> TagKind:
     return TagKind.SUBJECT
 
 
+# Each entry as written, typed once (speed, issue 2): whole TAGS lines repeat less
+# often than their entries do, a Tag is a frozen value and its kind depends on its
+# code alone (T5). Bounded: entries beyond the limit are typed each time.
+_TAG_BY_ENTRY: dict[str, Tag] = {}
+_TAG_BY_ENTRY_LIMIT = 8192
+
+
 # TAGS lines repeat from cable to cable (speed, issue 2); the result is immutable.
 @lru_cache(maxsize=4096)
 def parse_tags(text: str) -> tuple[Tag, ...]:
@@ -56,11 +63,17 @@ def parse_tags(text: str) -> tuple[Tag, ...]:
     out: list[Tag] = []
     seen: set[str] = set()
     for m in _TAG_TOKEN_RE.finditer(text):
-        code = " ".join(m.group(1).upper().split())
-        if code in seen:
+        entry: str = m.group(1)
+        tag = _TAG_BY_ENTRY.get(entry)
+        if tag is None:
+            code = " ".join(entry.upper().split())
+            tag = Tag(code, tag_kind(code))
+            if len(_TAG_BY_ENTRY) < _TAG_BY_ENTRY_LIMIT:
+                _TAG_BY_ENTRY[entry] = tag
+        if tag.code in seen:
             continue
-        seen.add(code)
-        out.append(Tag(code, tag_kind(code)))
+        seen.add(tag.code)
+        out.append(tag)
     return tuple(out)
 
 
