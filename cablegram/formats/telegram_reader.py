@@ -132,7 +132,8 @@ class TelegramReader:
 
     def _read_head(self, start: int) -> int:
         """Lines from ``start`` (0-based) until the body starts; the next index."""
-        header_line, head_line = self._header_line, self._head_line
+        # The methods are called through self, not bound to locals: compiled,
+        # that is a direct call; a bound method is a generic call (speed, issue 2).
         for i, line in enumerate(self.lines[start:], start + 1):  # i: 1-based line number
             s = line.strip()
             if not s:
@@ -142,10 +143,10 @@ class TelegramReader:
                 s, _ = strip_pilcrow(s)
                 if not s:
                     continue
-            if header_line(s, i):
+            if self._header_line(s, i):
                 self.kept.append(s)
                 continue
-            if head_line(s, i):
+            if self._head_line(s, i):
                 continue
             self._start_body(i)
             self._body_line(s, i)
@@ -154,7 +155,6 @@ class TelegramReader:
 
     def _read_body(self, start: int) -> int:
         """Body lines from ``start`` until the end (or a restart of the head)."""
-        body_line = self._body_line
         # The open paragraph's chunks, when a running-text line may join it directly.
         parts = self.paras[-1].chunks if self.paras and self.first is not None else None
         pending = self.pending_blank  # a local in the loop (speed); synced around calls
@@ -202,7 +202,7 @@ class TelegramReader:
                     parts += (" ", s)
                     continue
             self.pending_blank = pending
-            body_line(s, idx + 1)
+            self._body_line(s, idx + 1)
             if not self.body_started:
                 return idx + 1
             pending = self.pending_blank
