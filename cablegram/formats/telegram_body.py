@@ -149,7 +149,9 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
     while chunks and len(names) < 2:
         sep, text = chunks[-2], chunks[-1]
         s = text.strip()
-        m = _T11_TRAILING_DIGITS_RE.match(s)
+        # Only a line ending in a digit (\d is a decimal digit) can hold glued
+        # page digits: the pattern is not tried on the others (speed).
+        m = _T11_TRAILING_DIGITS_RE.match(s) if s[-1:].isdecimal() else None
         if m is not None and not names:
             notes.append(f"digits after the signature {s!r} dropped")
             s = m["name"]
@@ -163,7 +165,9 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
             break  # the paragraph's only line: text, not a signature
         names.insert(0, s)
         del chunks[-2:]
-    if not names and chunks:
+    # A glued signature follows three blanks or more (a tab among them): a line
+    # without them is not tried (speed).
+    if not names and chunks and ("   " in chunks[-1] or "\t" in chunks[-1]):
         g = _T11_GLUED_RE.match(chunks[-1])
         if g is not None and g["name"] not in _NOT_SIGNATURES:
             chunks[-1] = g["text"]
