@@ -92,7 +92,8 @@ class ParaBuilder:
         """Append a text line; return True when a blank line inside a sentence was joined."""
         chunks = self.chunks
         if not chunks:
-            chunks += ("", text)
+            chunks.append("")
+            chunks.append(text)
             return False
         prev = chunks[-1]
         sub = is_subparagraph(text)
@@ -104,7 +105,8 @@ class ParaBuilder:
                 sep, joined = " ", True
         else:
             sep = "\n" if sub else " "
-        chunks += (sep, text)
+        chunks.append(sep)
+        chunks.append(text)
         return joined
 
     def build(self) -> tuple[Paragraph, int]:

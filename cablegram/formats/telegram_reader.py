@@ -180,9 +180,11 @@ class TelegramReader:
                     if (len(s) >= 40 and parts and s[1] not in ".)"
                             and self.paras[-1].number is not None):
                         if parts[-1][-1:] in _SENTENCE_END:
-                            parts += ("\n", s)
+                            parts.append("\n")
+                            parts.append(s)
                         else:
-                            parts += (" ", s)
+                            parts.append(" ")
+                            parts.append(s)
                             self.note("T10", "paragraph joined across a blank line "
                                       "(page break)", idx + 1, repair=True)
                         pending = False
@@ -191,7 +193,8 @@ class TelegramReader:
                     # (a paragraph with no text yet, "1. (C)" alone, takes its first
                     # line through ParaBuilder.add: no space before it, T9)
                     if s[1] not in ".)" and parts:
-                        parts += (" ", s)
+                        parts.append(" ")
+                        parts.append(s)
                         continue
                 # A short line (speed): what _body_line does with it when it is
                 # no SIPDIS, end, tape (these hold no space), page or banner line
@@ -199,7 +202,8 @@ class TelegramReader:
                 elif (len(s) > 6 and parts and s[1] not in ".)" and " " in s
                       and not (c0 in "Pp" and is_page_marker(s))
                       and not (c0 in "CSTUELcsteul" and T1_BARE_LEVEL_RE.match(s))):
-                    parts += (" ", s)
+                    parts.append(" ")
+                    parts.append(s)
                     continue
             self.pending_blank = pending
             self._body_line(s, idx + 1)
@@ -763,10 +767,14 @@ class TelegramReader:
             if p.number is not None:
                 out.append(f"{p.number}. ")
             if p.marking:
-                out += ("(", p.marking, ") ")
-            out += (p.text, "\n\n")
+                out.append("(")
+                out.append(p.marking)
+                out.append(") ")
+            out.append(p.text)
+            out.append("\n\n")
         if signature:
-            out += ("\n".join(signature), "\n\n")
+            out.append("\n".join(signature))
+            out.append("\n\n")
         if not out:
             return "\n"
         out[-1] = "\n"  # the text ends with one newline
