@@ -134,8 +134,11 @@ class TelegramReader:
         """Lines from ``start`` (0-based) until the body starts; the next index."""
         # The methods are called through self, not bound to locals: compiled,
         # that is a direct call; a bound method is a generic call (speed, issue 2).
-        for i, line in enumerate(self.lines[start:], start + 1):  # i: 1-based line number
-            s = line.strip()
+        lines = self.lines
+        # By index, not enumerate() of a copied slice: a native loop (speed).
+        for idx in range(start, len(lines)):
+            i = idx + 1  # 1-based line number
+            s = lines[idx].strip()
             if not s:
                 self._blank()
                 continue
@@ -158,8 +161,9 @@ class TelegramReader:
         # The open paragraph's chunks, when a running-text line may join it directly.
         parts = self.paras[-1].chunks if self.paras and self.first is not None else None
         pending = self.pending_blank  # a local in the loop (speed); synced around calls
-        for idx, line in enumerate(self.lines[start:], start):
-            s = line.strip()
+        lines = self.lines
+        for idx in range(start, len(lines)):  # by index, as in _read_head (speed)
+            s = lines[idx].strip()
             if not s:
                 pending = True
                 continue
