@@ -1,0 +1,67 @@
+"""The parse-speed shortcuts of issue 2 give what the rules' plain readings give."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cablegram.formats.tags import parse_tags, tag_kind
+from cablegram.formats.telegram_body import ParaBuilder, take_signature
+from cablegram.formats.telegram_header import (
+    _H8_PRECEDENCE_BY_WORD,
+    _H8_PRECEDENCE_LAST,
+    _H8_PRECEDENCE_WORDS,
+    read_addressee,
+)
+from cablegram.model import Addressee, Precedence, Tag
+
+
+def test_h8_precedence_words_read_as_precedence_parse_reads_them() -> None:
+    assert set(_H8_PRECEDENCE_BY_WORD) == set(_H8_PRECEDENCE_WORDS)
+    for word, value in _H8_PRECEDENCE_BY_WORD.items():
+        assert Precedence.parse(word) is value
+    assert {w.split()[-1] for w in _H8_PRECEDENCE_WORDS} == _H8_PRECEDENCE_LAST
+
+
+def test_h8_addressee_by_position_is_the_addressee_by_keyword() -> None:
+    a = read_addressee("RUEHC/SECSTATE  WASHDC NIACT IMMEDIATE 5689")
+    assert a == Addressee(name="SECSTATE WASHDC", ri="RUEHC",
+                          precedence=Precedence.NIACT_IMMEDIATE, mcn="5689")
+    assert read_addressee("RUEHXP/ALL NATO POST COLLECTIVE PRIORITY") == Addressee(
+        name="ALL NATO POST COLLECTIVE", ri="RUEHXP", precedence=Precedence.PRIORITY,
+        collective=True)
+    assert read_addressee("ZEN/AMEMBASSY OSLO") == Addressee(name="AMEMBASSY OSLO", zen=True)
+
+
+_TAG_ENTRIES = st.sampled_from(["PREL", "prel", "NO", "OVIP (RICE, CONDOLEEZZA)", "KPAO",
+                                "NATO", "pgov", "EUN", "XX", "MARR", "Prel"])
+
+
+@given(st.lists(_TAG_ENTRIES, max_size=8))
+def test_t5_tags_typed_once_are_typed_as_each_time(entries: list[str]) -> None:
+    # The plain reading: every entry upper-cased, typed, the first of each code kept.
+    plain: list[Tag] = []
+    for e in entries:
+        code = " ".join(e.upper().split())
+        if code not in [t.code for t in plain]:
+            plain.append(Tag(code, tag_kind(code)))
+    text = ", ".join(entries)
+    assert parse_tags(text) == tuple(plain)
+    assert parse_tags.__wrapped__(text) == tuple(plain)
+
+
+@given(st.lists(st.sampled_from(["WHITNEY", "Whitehead", "RICE619", "END", "text.",
+                                 "said so.    PORTER", "said so.\t \tPORTER", "A  B",
+                                 "12", "x 2009", ">----"]), min_size=1, max_size=4))
+def test_t11_signature_shortcuts(lines: list[str]) -> None:
+    # Lines that cannot match a repair pattern are skipped without trying it; the
+    # result must be that of the patterns (compared with the sources' reading).
+    from cablegram._native import source_module
+
+    plain = source_module("cablegram.formats.telegram_body")
+    fast_p, plain_p = ParaBuilder(None, None, 1), plain.ParaBuilder(None, None, 1)
+    for s in lines:
+        fast_p.add(s, False)
+        plain_p.add(s, False)
+    assert take_signature(fast_p) == plain.take_signature(plain_p)
+    assert fast_p.chunks == plain_p.chunks
