@@ -122,15 +122,20 @@ def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
     metadata: dict[str, str] = {}
     for key, cell in zip(_TABLE_KEYS, _PLAIN_CELL_RE.finditer(m[1]), strict=False):
         metadata[key] = " ".join(_ANCHOR_RE.sub("", cell[1]).split())
-    pieces = snippet[m.end():].split("</pre></code>")
-    if pieces[-1]:
-        return None
+    # After the table: blocks, each ``<code><pre>`` after blanks and ending at
+    # ``</pre></code>``, up to the end. Read by position: only each block's
+    # content is copied, not the rest of the page piece by piece (speed).
+    pos, end = m.end(), len(snippet)
     blocks = []
-    for piece in pieces[:-1]:
-        piece = piece.lstrip(_HTML_SPACE)
-        if not piece.startswith("<code><pre>"):
+    while pos < end:
+        close = snippet.find("</pre></code>", pos)
+        if close < 0:
+            return None  # something after the last block
+        while snippet[pos] in _HTML_SPACE:  # stops at the ``<`` of close at the latest
+            pos += 1
+        if not snippet.startswith("<code><pre>", pos, close):
             return None
-        content = piece[11:]
+        content = snippet[pos + 11:close]
         # A newline right after <pre> is dropped by an HTML parser: leave it to one.
         if content[:1] == "\n" or content.startswith("&#x000A;"):
             return None
@@ -138,6 +143,7 @@ def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
         if "<" in text or ("&" in text and not _literal_ampersands(text)):
             return None
         blocks.append(text)
+        pos = close + 13
     return metadata, blocks
 
 
