@@ -117,16 +117,13 @@ def _read_source(module: str) -> bytes | None:
         return None
 
 
-def _inspect() -> tuple[str, str]:
-    stamp = _read_stamp()
-    sources = {m: _read_source(m) for m in stamp or ()}
-    compiled = _compiled_modules()
-    return decide(stamp, sources, compiled, os.environ.get(_PURE_ENV))
-
-
-MODE, REASON = _inspect()
-if MODE == "pure" and not any(isinstance(f, SourcesFirst) for f in sys.meta_path):
+_COMPILED = _compiled_modules()
+_stamp = _read_stamp()
+MODE, REASON = decide(_stamp, {m: _read_source(m) for m in _stamp or ()}, _COMPILED,
+                      os.environ.get(_PURE_ENV))
+# The finder is needed only where there are extension modules to step around.
+if MODE == "pure" and _COMPILED and not any(isinstance(f, SourcesFirst) for f in sys.meta_path):
     sys.meta_path.insert(0, SourcesFirst())
     if REASON.startswith(("sources changed", "compiled modules")):
         print(f"cablegram: running the Python sources ({REASON}); "
-              "`make` or `pip install -e .` compiles them again", file=sys.stderr)
+              "`make native` compiles them again", file=sys.stderr)
