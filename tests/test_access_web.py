@@ -161,6 +161,43 @@ def test_rate_limit_after_five_failures(client: TestClient, archive: Any) -> Non
     assert len(reasons) == 6 and "rate limited" in reasons[-1]
 
 
+def test_the_rate_limit_is_shared_by_every_server_of_an_archive(
+        archive: Any, tmp_path: Path) -> None:
+    """Two servers (two apps, each with its own handle on the archive file) count
+    the same failures: five spread over both block the next attempt on either."""
+    other = open_archive(str(tmp_path / "a.db"))
+    try:
+        apps = [create_app(archive=archive), create_app(archive=other)]
+        for app in apps:
+            app.state.auth_settings = AuthSettings(cookie_secure=False)
+        with TestClient(apps[0]) as one, TestClient(apps[1]) as two:
+            for c in (one, two, one, two, one):
+                assert login(c, "bob", "wrong").status_code == 401
+            assert login(two, "bob", "bob-pw").status_code == 429
+            assert login(one, "bob", "bob-pw").status_code == 429
+    finally:
+        other.close()
+
+
+def test_a_failure_older_than_the_window_no_longer_counts(client: TestClient, archive: Any,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from cablegram.web.auth import RateLimiter
+
+    now = [1_800_000_000_000]  # ms
+    monkeypatch.setattr(RateLimiter, "_now_ms", staticmethod(lambda: now[0]))
+    failures = "SELECT count(*) FROM access_login_failures"
+    for _ in range(5):
+        assert login(client, "bob", "wrong").status_code == 401
+    assert login(client, "alice", "wrong").status_code == 401
+    assert login(client, "bob", "bob-pw").status_code == 429
+    now[0] += 61_000
+    assert login(client, "bob", "bob-pw").status_code == 303  # and clears bob's count
+    assert archive.db.query(failures)[0][0] == 1  # alice's old failure
+    assert login(client, "bob", "wrong").status_code == 401  # a new failure ...
+    assert archive.db.query(failures)[0][0] == 1  # ... drops what left the window
+
+
 def test_bearer_tokens(client: TestClient, archive: Any) -> None:
     token = create_token(archive, "bob")
     h = {"Authorization": f"Bearer {token}"}

@@ -42,6 +42,16 @@ TABLES = (
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     )""",
+    # Failed logins in the last minutes, per user name and client address: the rate
+    # limit is kept here so that every process and server of an archive shares it.
+    # at: milliseconds since the epoch (wall clock: processes share no other).
+    """CREATE TABLE IF NOT EXISTS access_login_failures (
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at BIGINT NOT NULL
+    )""",
+    """CREATE INDEX IF NOT EXISTS access_login_failures_key
+        ON access_login_failures (name, address, at)""",
     # The tamper-evident audit trail (audit.py): seq is assigned by the writer.
     """CREATE TABLE IF NOT EXISTS audit_log (
         seq BIGINT PRIMARY KEY,

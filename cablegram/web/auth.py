@@ -17,8 +17,10 @@ the signed double-submit cookie ``cablegram_csrf``. :func:`csrf_token` gives
 the value to embed, :func:`require_csrf` checks a POST.
 
 Logins are limited per user name and client address: after 5 failures within
-a minute the next attempts answer 429 until the minute has passed. Every
-failed login (and every bad token) is written to the audit log.
+a minute the next attempts answer 429 until the minute has passed. The count is
+kept in the archive's database, so several processes or servers serving one
+archive share it. Every failed login (and every bad token) is written to the
+audit log.
 """
 
 from __future__ import annotations
@@ -28,10 +30,8 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any, cast
@@ -69,30 +69,36 @@ class AuthSettings:
 
 @dataclass
 class RateLimiter:
-    """Failed logins per (user name, address) within a sliding window."""
+    """Failed logins per (user name, address) within a sliding window, kept in the
+    archive's database (``access_login_failures``) so that every process and every
+    server of one archive counts the same failures."""
 
+    db: Db
     max_failures: int = 5
     window: float = 60.0
-    _fails: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._fails.setdefault(key, deque())
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        return q
+    @staticmethod
+    def _now_ms() -> int:
+        return int(time.time() * 1000)
 
     def blocked(self, key: tuple[str, str]) -> bool:
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.max_failures
+        since = self._now_ms() - int(self.window * 1000)
+        rows = self.db.query("SELECT count(*) FROM access_login_failures "
+                             "WHERE name = ? AND address = ? AND at > ?", (*key, since))
+        return int(rows[0][0]) >= self.max_failures
 
     def fail(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
+        now = self._now_ms()
+        with self.db.transaction():
+            self.db.execute("INSERT INTO access_login_failures (name, address, at) "
+                            "VALUES (?, ?, ?)", (*key, now))
+            # what has left the window counts no more: the table stays small
+            self.db.execute("DELETE FROM access_login_failures WHERE at <= ?",
+                            (now - int(self.window * 1000),))
 
     def reset(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._fails.pop(key, None)
+        self.db.execute("DELETE FROM access_login_failures WHERE name = ? AND address = ?",
+                        key)
 
 
 # -- per-app state --------------------------------------------------------------------------
@@ -109,7 +115,8 @@ def _limiter(request: Request) -> RateLimiter:
     lim = getattr(request.app.state, "login_limiter", None)
     if lim is None:
         s = _settings(request)
-        lim = request.app.state.login_limiter = RateLimiter(s.max_failures, s.window_seconds)
+        lim = request.app.state.login_limiter = RateLimiter(_db(request), s.max_failures,
+                                                            s.window_seconds)
     return lim
 
 
