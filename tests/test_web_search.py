@@ -212,3 +212,28 @@ def test_overlong_query_is_a_message(public: TestClient) -> None:
     r = public.get("/search", params={"q": "herring " * 400})
     assert r.status_code == 200 and "the most is 2,000" in r.text
     assert public.get("/api/cables", params={"q": "x" * 2001}).status_code == 422
+
+
+def test_browse_pages_list_every_origin_and_tag_past_the_facet_size(tmp_path: Path) -> None:
+    """/origins and /tags list every value with its count, not only the 50 most
+    frequent the search page's facets show."""
+    from cablegram.archive.searching import FACET_SIZE
+
+    n = FACET_SIZE + 12
+    posts = [f"POST{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(n)]
+    tags = [f"KX{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(n)]
+    cables = [make_cable(f"07{post}{i + 1}", f"NOTE {i}", [f"Text {i}."],
+                         when=t(2007, 1 + i % 12, 1 + i % 28), tags=(tag,))
+              for i, (post, tag) in enumerate(zip(posts, tags, strict=True))]
+    path = tmp_path / "many.db"
+    build_archive(path, cables)
+    with web_client(path) as client:
+        origins = client.get("/origins").text
+        listed = set(re.findall(r'href="/origins/(POST[A-Z]{2})"', origins))
+        assert listed == set(posts)
+        assert "most frequent" not in origins
+        tag_page = client.get("/tags").text
+        assert set(re.findall(r'href="/tags/(KX[A-Z]{2})"', tag_page)) == set(tags)
+        search = client.get("/search", params={"q": "text"}).text
+        shown = set(re.findall(r'origin%3A(POST[A-Z]{2})', search))
+        assert 0 < len(shown) <= FACET_SIZE

@@ -19,6 +19,10 @@ from cablegram.access.principal import Principal
 from cablegram.model import Cable
 
 Sort = Literal["relevance", "date", "-date"]
+FACET_SIZE = 50  # values of the tags and origin facets a search reports by default
+# What a caller may ask for instead: enough for every tag and origin of an archive
+# (Cablegate has a few thousand tags and ~270 origins); the browse pages do.
+MAX_FACET_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,7 @@ class Archive(Protocol):
     def versions(self, reference_id: str, principal: Principal) -> list[StoredCable]: ...
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
-               portion: bool = False) -> SearchResult: ...
+               portion: bool = False, facet_size: int = FACET_SIZE) -> SearchResult: ...
     def refs(self, reference_id: str, principal: Principal) -> Refs: ...
     def export(self, query: str, principal: Principal) -> Iterator[Cable]: ...
     def stats(self, principal: Principal) -> dict[str, Any]: ...

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from cablegram.access.principal import Principal
 from cablegram.archive.api import (
+    FACET_SIZE,
     Db,
     IngestSummary,
     QuarantineEntry,
@@ -193,13 +194,14 @@ class SqlArchive:
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
-               portion: bool = False) -> SearchResult:
+               portion: bool = False, facet_size: int = FACET_SIZE) -> SearchResult:
         # A search does not queue behind another process's ingest (see SearchIndex.sync).
         # (a search under the portion policy needs the index's portion fields: the
         # first one builds them, see SearchIndex.portions)
         index = self._synced_index(wait=False, portions=portion)
         result: SearchResult = index.search(query, principal, limit=limit, offset=offset,
-                                            sort=sort, facets=facets, portion=portion)
+                                            sort=sort, facets=facets, portion=portion,
+                                            facet_size=facet_size)
         return result
 
     def index_portions(self) -> int:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import tantivy
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import SearchHit, SearchResult, Sort
+from cablegram.archive.api import FACET_SIZE, MAX_FACET_SIZE, SearchHit, SearchResult, Sort
 from cablegram.archive.indexdoc import CAVEAT_SEP, KEY_SEP
 from cablegram.archive.indexfilter import restrict
 from cablegram.archive.portions import (
@@ -49,7 +49,6 @@ from cablegram.model import Level
 SORTS = ("relevance", "date", "-date")
 # The facets, in the order a result lists them.
 FACET_FIELDS = ("tags", "origin", "classification", "year", "precedence", "caveats")
-FACET_SIZE = 50  # values per facet, most frequent first
 MAX_LIMIT = 10_000  # results a page; more is an export
 # Large enough that every segment reports every value: the counts are exact, not
 # tantivy's per-segment top-N estimate.
@@ -189,7 +188,8 @@ class Searching:
 
     def search(self, query: str, principal: Principal, *, limit: int = 20, offset: int = 0,
                sort: Sort = "relevance", facets: bool = True,
-               today: date | None = None, portion: bool = False) -> SearchResult:
+               today: date | None = None, portion: bool = False,
+               facet_size: int = FACET_SIZE) -> SearchResult:
         """Search what ``principal`` may read (see ``docs/query-language.md``).
 
         ``sort`` is ``relevance`` (for a query without words, newest first),
@@ -200,11 +200,16 @@ class Searching:
         ``portion``: the archive runs the ``portion`` release policy; a reader
         cleared below a cable's level finds it through its released portions,
         and its hit shows only those (``portions.py``).
+
+        ``facet_size``: values of the tags and origin facets (the most frequent
+        first), up to ``MAX_FACET_SIZE``.
         """
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
+        if not 1 <= facet_size <= MAX_FACET_SIZE:
+            raise QueryError(f"facet_size must be from 1 to {MAX_FACET_SIZE}, not {facet_size}")
         if limit > MAX_LIMIT:
             raise QueryError(f"limit {limit} is more than {MAX_LIMIT} results a page; page "
                              f"with offset, or export the whole result set")
@@ -220,11 +225,12 @@ class Searching:
         # A costly query (a phrase, a prefix) counts its tags in the aggregation; any
         # other's in a pass of their own (see _tag_pass).
         costly_query = costly(node)
-        aggregation = _passes.submit(self._aggregate, searcher, q, costly_query) \
-            if facets else None
+        aggregation = _passes.submit(self._aggregate, searcher, q, costly_query,
+                                     facet_size) if facets else None
         tags: Future[list[tuple[str, int]]] | None = None
         if facets and not costly_query:
-            tags = _passes.submit(self._tag_pass, searcher, q, most_matching(node, searcher))
+            tags = _passes.submit(self._tag_pass, searcher, q, most_matching(node, searcher),
+                                  facet_size)
         if sort == "relevance" and not has_text(node):
             sort = "-date"
         # tantivy reserves room for offset + limit hits up front: never ask for more
@@ -322,24 +328,24 @@ class Searching:
         return out
 
     @staticmethod
-    def _aggregate(searcher: tantivy.Searcher, q: tantivy.Query, with_tags: bool
-                   ) -> dict[str, Any]:
+    def _aggregate(searcher: tantivy.Searcher, q: tantivy.Query, with_tags: bool,
+                   size: int = FACET_SIZE) -> dict[str, Any]:
         """One aggregation pass over the result of ``q``: origin, the facet key and the
         month, and the tags when ``with_tags``."""
         # Every value of the key and of the month: the sums below are exact.
-        spec: dict[str, Any] = {"origin": _terms(F.ORIGIN, FACET_SIZE),
+        spec: dict[str, Any] = {"origin": _terms(F.ORIGIN, size),
                                 "key": _terms(F.FACET_KEY, _HISTOGRAM_SIZE),
                                 "month": _terms(F.MONTH, _HISTOGRAM_SIZE)}
         if with_tags:
-            spec["tags"] = _terms(F.TAGS, FACET_SIZE)
+            spec["tags"] = _terms(F.TAGS, size)
         try:
             return dict(searcher.aggregate(q, spec))
         except ValueError as exc:
             raise ArchiveError(f"facet counts failed: {exc}") from exc
 
     @staticmethod
-    def _tag_pass(searcher: tantivy.Searcher, q: tantivy.Query, bound: int
-                  ) -> list[tuple[str, int]]:
+    def _tag_pass(searcher: tantivy.Searcher, q: tantivy.Query, bound: int,
+                  size: int = FACET_SIZE) -> list[tuple[str, int]]:
         """The tags facet of a query that is cheap to evaluate again, in a pass of its own.
 
         Tags are several per cable. Over a result of at least 1/8 of the index they
@@ -358,8 +364,8 @@ class Searching:
         try:
             if bound * _POSTINGS_FACET_SHARE >= searcher.num_docs:
                 return [(str(t), int(n)) for t, n in searcher.terms_with_prefix(
-                    F.TAGS, "", filter_query=q, limit=FACET_SIZE)]
-            raw = searcher.aggregate(q, {"tags": _terms(F.TAGS, FACET_SIZE)})
+                    F.TAGS, "", filter_query=q, limit=size)]
+            raw = searcher.aggregate(q, {"tags": _terms(F.TAGS, size)})
         except ValueError as exc:
             raise ArchiveError(f"facet counts failed: {exc}") from exc
         return _by_count(_buckets(raw, "tags"))
@@ -401,5 +407,6 @@ class Searching:
         return int(self._searcher().num_docs)
 
 
-__all__ = ["FACET_FIELDS", "FACET_SIZE", "MAX_LIMIT", "SORTS", "Searching", "costly",
+__all__ = ["FACET_FIELDS", "FACET_SIZE", "MAX_FACET_SIZE", "MAX_LIMIT", "SORTS", "Searching",
+           "costly",
            "most_matching"]

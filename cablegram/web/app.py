@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cablegram import __version__
-from cablegram.archive.api import Archive
+from cablegram.archive.api import MAX_FACET_SIZE, Archive
 from cablegram.errors import ArchiveError, CablegramError, NotFound, QueryError
 from cablegram.web import text
 from cablegram.web.facetcache import FacetCache
@@ -179,6 +179,8 @@ def create_app(archive_url: str | None = None, *, archive: Archive | None = None
     app.state.open_access = open_access
     app.state.templates = make_templates()
     app.state.facet_cache = FacetCache()
+    # /tags and /origins list every value, not the search page's most frequent
+    app.state.browse_cache = FacetCache(facet_size=MAX_FACET_SIZE)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_error_handlers(app)

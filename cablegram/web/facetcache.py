@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cablegram.access.principal import Principal
 from cablegram.access.redact import get_policy
-from cablegram.archive.api import Archive
+from cablegram.archive.api import FACET_SIZE, Archive
 
 TTL = 30.0
 MAX_ENTRIES = 128
@@ -32,9 +32,14 @@ class Counts:
 
 
 class FacetCache:
-    def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES) -> None:
+    """``facet_size``: values of the tags and origin facets kept (the browse pages
+    keep them all, in a cache of their own)."""
+
+    def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES,
+                 facet_size: int = FACET_SIZE) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
+        self.facet_size = facet_size
         self._lock = threading.Lock()
         self._entries: OrderedDict[Principal, tuple[float, Counts]] = OrderedDict()
 
@@ -48,7 +53,8 @@ class FacetCache:
                 return hit[1]
         # Computed outside the lock: two readers at once may both compute; harmless.
         portion = get_policy(archive.db) == "portion"  # the release policy (issue 5.4)
-        r = archive.search("", principal, limit=0, facets=True, portion=portion)
+        r = archive.search("", principal, limit=0, facets=True, portion=portion,
+                           facet_size=self.facet_size)
         counts = Counts(r.total, r.facets, r.histogram)
         with self._lock:
             self._entries[principal] = (now, counts)

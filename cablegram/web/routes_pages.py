@@ -15,7 +15,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import Archive, SearchResult, Sort
+from cablegram.archive.api import MAX_FACET_SIZE, Archive, SearchResult, Sort
 from cablegram.archive.diff import changed_fields
 from cablegram.errors import NotFound, QueryError
 from cablegram.web import querytools as qt
@@ -30,7 +30,6 @@ MAX_QUERY = 2000  # as the API's q parameter
 MAX_OFFSET = 10_000  # deep paging is what the export is for
 SORTS: dict[str, str] = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
 FACETS_SHOWN = 12
-FACET_LIMIT = 50  # values per facet the index reports (cablegram.archive.searching.FACET_SIZE)
 # /months/2007-05 ; /origins/OSLO ; /tags/PREL: what a browse path segment may hold
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9 ._-]{1,40}$")
@@ -51,6 +50,12 @@ def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200)
 
 def _facet_cache(request: Request) -> FacetCache:
     cache: FacetCache = request.app.state.facet_cache
+    return cache
+
+
+def _browse_cache(request: Request) -> FacetCache:
+    """Counts with every tag and origin (app.state.browse_cache)."""
+    cache: FacetCache = request.app.state.browse_cache
     return cache
 
 
@@ -182,13 +187,13 @@ def cable_versions(request: Request, ref_id: str, archive: ArchiveDep,
 def _browse(request: Request, archive: Archive, principal: Principal, kind: str) -> Response:
     """A list of tags, origins or months with their counts (visible cables only).
 
-    All come from one search of everything visible: months from its histogram
-    (complete), tags and origins from its facets, which hold the most frequent
-    values only (the index's facet size); the tag list goes on with the rest of
-    the TAGS vocabulary, uncounted. (A GROUP BY over the store was tried for
-    origins: it scans every row's text and took 2.7 s at 30k cables.)
+    All come from one search of everything visible: months from its histogram,
+    tags and origins from its facets, asked for with every value
+    (``MAX_FACET_SIZE``); the tag list goes on with the rest of the TAGS
+    vocabulary, uncounted. (A GROUP BY over the store was tried for origins: it
+    scans every row's text and took 2.7 s at 30k cables.)
     """
-    result = _facet_cache(request).counts(archive, principal)
+    result = _browse_cache(request).counts(archive, principal)
     items: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     if kind == "tags":
@@ -209,7 +214,7 @@ def _browse(request: Request, archive: Archive, principal: Principal, kind: str)
             items.append({"value": period, "count": count, "url": f"/months/{period}",
                           "meaning": None})
     titles = {"tags": "Tags", "origins": "Origins", "months": "Months"}
-    partial = kind != "months" and len(items) >= FACET_LIMIT
+    partial = kind != "months" and len(items) >= MAX_FACET_SIZE
     return _render(request, "browse.html", {"kind": kind, "title": titles[kind], "items": items,
                                             "others": others, "total": result.total,
                                             "partial": partial})
