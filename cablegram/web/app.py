@@ -178,9 +178,9 @@ def create_app(archive_url: str | None = None, *, archive: Archive | None = None
     app.state.archive = archive if archive is not None else _open(archive_url)
     app.state.open_access = open_access
     app.state.templates = make_templates()
-    app.state.facet_cache = FacetCache()
-    # /tags and /origins list every value, not the search page's most frequent
-    app.state.browse_cache = FacetCache(facet_size=MAX_FACET_SIZE)
+    # Every value: /tags and /origins list them all; the search page shows the
+    # most frequent, as a live search would (routes_pages.search_page).
+    app.state.facet_cache = FacetCache(facet_size=MAX_FACET_SIZE)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_error_handlers(app)

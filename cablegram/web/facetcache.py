@@ -32,8 +32,8 @@ class Counts:
 
 
 class FacetCache:
-    """``facet_size``: values of the tags and origin facets kept (the browse pages
-    keep them all, in a cache of their own)."""
+    """``facet_size``: values of the tags and origin facets kept (the web app keeps
+    every value: the browse pages list them all)."""
 
     def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES,
                  facet_size: int = FACET_SIZE) -> None:

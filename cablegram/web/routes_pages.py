@@ -15,7 +15,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from cablegram.access.principal import Principal
-from cablegram.archive.api import MAX_FACET_SIZE, Archive, SearchResult, Sort
+from cablegram.archive.api import FACET_SIZE, MAX_FACET_SIZE, Archive, SearchResult, Sort
 from cablegram.archive.diff import changed_fields
 from cablegram.errors import NotFound, QueryError
 from cablegram.web import querytools as qt
@@ -50,12 +50,6 @@ def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200)
 
 def _facet_cache(request: Request) -> FacetCache:
     cache: FacetCache = request.app.state.facet_cache
-    return cache
-
-
-def _browse_cache(request: Request) -> FacetCache:
-    """Counts with every tag and origin (app.state.browse_cache)."""
-    cache: FacetCache = request.app.state.browse_cache
     return cache
 
 
@@ -103,8 +97,10 @@ def search_page(request: Request, archive: Archive, principal: Principal, q: str
             hits = reads.search(request, archive, principal, q, view="web-search",
                                 limit=PAGE_SIZE, offset=offset, sort=eff_sort, facets=False)
             counts = _facet_cache(request).counts(archive, principal)
+            # the cache holds every value; a search reports the most frequent
+            facets = {name: values[:FACET_SIZE] for name, values in counts.facets.items()}
             result = SearchResult(total=hits.total, results=hits.results,
-                                  facets=counts.facets, histogram=counts.histogram)
+                                  facets=facets, histogram=counts.histogram)
     except QueryError as exc:
         error = str(exc)
     ctx = {
@@ -193,7 +189,7 @@ def _browse(request: Request, archive: Archive, principal: Principal, kind: str)
     vocabulary, uncounted. (A GROUP BY over the store was tried for origins: it
     scans every row's text and took 2.7 s at 30k cables.)
     """
-    result = _browse_cache(request).counts(archive, principal)
+    result = _facet_cache(request).counts(archive, principal)
     items: list[dict[str, Any]] = []
     others: list[dict[str, Any]] = []
     if kind == "tags":
