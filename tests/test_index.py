@@ -157,6 +157,24 @@ def test_rebuild_replaces_everything_in_one_commit(tmp_path: Path) -> None:
     assert ix.last_seq() == 3
 
 
+def test_a_rebuild_keeps_the_last_version_of_each_cable(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild deletes only what it indexed itself earlier (a later version may
+    come in the same batch or a later one); a deleted cable stays out."""
+    monkeypatch.setattr(index_mod, "_BATCH", 2)  # versions across batches too
+    store = ListStore()
+    for n in range(5):
+        store.add(make_cable("07OSLO525", subject=f"VERSION V{n}"))
+        store.add(make_cable(f"07OSLO6{n}", subject=f"OTHER {n}"))
+    store.add(make_cable("07OSLO700", subject="GONE"))
+    store.delete("07OSLO700")
+    ix = SearchIndex(tmp_path / "ix")
+    assert ix.rebuild(store) == 6
+    assert found(ix, "v4") == ["07OSLO525"]
+    assert found(ix, "v0 OR v1 OR v2 OR v3") == []
+    assert found(ix, "gone") == []
+
+
 def test_a_failed_rebuild_leaves_the_old_index(tmp_path: Path) -> None:
     store = ListStore()
     store.add(make_cable("07OSLO525"))

@@ -230,10 +230,17 @@ class SearchIndex(Searching):
                 time.sleep(0.2)
 
     def _apply(self, writer: tantivy.IndexWriter,
-               changes: Sequence[tuple[int, str, Cable | None]], portions: bool) -> int:
+               changes: Sequence[tuple[int, str, Cable | None]], portions: bool,
+               fresh: set[str] | None = None) -> int:
+        """Index ``changes``; return the highest sequence number. ``fresh``: the
+        ids indexed so far into an emptied index (a rebuild), which alone can
+        have a document to replace."""
         seq = 0
         for s, rid, cable in changes:
-            writer.delete_documents_by_term(F.ID, rid)
+            if fresh is None or rid in fresh:
+                writer.delete_documents_by_term(F.ID, rid)
+            elif cable is not None:
+                fresh.add(rid)
             if cable is not None:
                 try:
                     writer.add_document(cable_document(rid, cable, portions))
@@ -320,8 +327,12 @@ class SearchIndex(Searching):
         seq = 0
         with _held(writer):
             writer.delete_all_documents()
+            # After delete_all_documents a delete is needed only for an id indexed
+            # earlier in this rebuild (a later version): tantivy keeps every delete
+            # until the commit, and applies each to the segments before it.
+            fresh: set[str] = set()
             while changes := store.changes_since(seq, _BATCH):
-                seq = max(seq, self._apply(writer, changes, mode))
+                seq = max(seq, self._apply(writer, changes, mode, fresh))
             writer.commit()
             self._write_state(seq, store.identity(), mode)
         self.index.reload()
