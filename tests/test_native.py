@@ -55,15 +55,20 @@ def test_pure_when_extension_modules_lie_there_without_a_stamp() -> None:
     assert decide(None, {}, set(), None)[0] == "pure"
 
 
-def _run(code: str, *, pure: bool, cwd: Path | None = None,
-         path: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _env(pure: bool, path: Path | None = None) -> dict[str, str]:
+    """This environment, with CABLEGRAM_PURE set only when ``pure``."""
     env = {k: v for k, v in os.environ.items() if k != "CABLEGRAM_PURE"}
     if pure:
         env["CABLEGRAM_PURE"] = "1"
     if path is not None:
         env["PYTHONPATH"] = str(path)
+    return env
+
+
+def _run(code: str, *, pure: bool, cwd: Path | None = None,
+         path: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, cwd=cwd, check=True, timeout=120)
+                          env=_env(pure, path), cwd=cwd, check=True, timeout=120)
 
 
 def _require_built() -> None:
@@ -111,11 +116,8 @@ def test_an_edited_source_is_run_instead_of_its_stale_compiled_module(tmp_path: 
 def _parse_json(paths: list[Path], *, pure: bool) -> list[str]:
     code = ("import sys; from cablegram.cli import main; "
             "sys.argv = ['cablegram', 'parse', '--json', *sys.argv[1:]]; main()")
-    env = {k: v for k, v in os.environ.items() if k != "CABLEGRAM_PURE"}
-    if pure:
-        env["CABLEGRAM_PURE"] = "1"
     done = subprocess.run([sys.executable, "-c", code, *map(str, paths)], capture_output=True,
-                          text=True, env=env, timeout=300)
+                          text=True, env=_env(pure), timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 

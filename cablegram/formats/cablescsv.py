@@ -199,18 +199,17 @@ def _row_to_cable(row: list[str], raw: bytes, latin1: bool, src: str, index: int
 
 def _reconcile(cable: Cable, source: Source, column_id: str) -> Cable:
     """Keep the row's metadata on the cable, and note an id the text disagrees with."""
-    warnings = list(cable.warnings)
     ref = cable.reference_id
     col = ReferenceId.try_parse(column_id) if column_id.strip() else None
+    note: ParseWarning | None = None
     if ref is None and col is not None:
         ref = col
-        warnings.append(ParseWarning("T2", f"reference id {col} taken from the csv column; "
-                                           "the text has no message reference number"))
+        note = ParseWarning("T2", f"reference id {col} taken from the csv column; "
+                                  "the text has no message reference number")
     elif ref is not None and col is not None and ref != col:
-        warnings.append(ParseWarning("T2", f"the csv column says {column_id!r} but the text "
-                                           f"gives {ref}"))
-    if ref == cable.reference_id and cable.source is source and \
-            len(warnings) == len(cable.warnings):
+        note = ParseWarning("T2", f"the csv column says {column_id!r} but the text "
+                                  f"gives {ref}")
+    if note is None and cable.source is source:
         return cable  # the usual row: nothing to change, and a copy of a Cable costs
-    return dataclasses.replace(cable, reference_id=ref, source=source,
-                               warnings=tuple(warnings))
+    warnings = cable.warnings if note is None else (*cable.warnings, note)
+    return dataclasses.replace(cable, reference_id=ref, source=source, warnings=warnings)

@@ -12,10 +12,4 @@ from __future__ import annotations
 
 from cablegram.archive.db import SqliteDb
 
-
-def sqlite_path(url: str) -> str:
-    """``sqlite:///x.db`` or a plain path -> the file path."""
-    return url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
-
-
-__all__ = ["SqliteDb", "sqlite_path"]
+__all__ = ["SqliteDb"]
