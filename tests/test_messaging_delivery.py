@@ -214,6 +214,10 @@ def test_flash_overtakes_a_running_backlog(tmp_path: Path) -> None:
     from cablegram.messaging.schema import ensure_schema
     from cablegram.messaging.transport import Delivery
 
+    # Big enough that the relay cannot drain it while the publisher waits for the
+    # write lock (SQLite grants it to no one in turn: at 20,000 the relay sometimes
+    # took the whole backlog first).
+    queued = 60_000
     path = tmp_path / "p.db"
     relay_db, pub_db = SqliteDb(path), SqliteDb(path)
     ensure_schema(relay_db)
@@ -224,7 +228,7 @@ def test_flash_overtakes_a_running_backlog(tmp_path: Path) -> None:
                         "2026-05-18T00:00:00.000000Z")
 
     with pub_db.transaction():
-        pub_t.publish([mk(n, Precedence.ROUTINE) for n in range(20_000)])
+        pub_t.publish([mk(n, Precedence.ROUTINE) for n in range(queued)])
     stop = threading.Event()
     worker = threading.Thread(target=relay_forever, args=(relay_db, relay_t),
                               kwargs={"stop": stop, "poll": 0.01})
@@ -233,7 +237,7 @@ def test_flash_overtakes_a_running_backlog(tmp_path: Path) -> None:
         # The FLASH goes in once the relay is working through the backlog (not after a
         # fixed sleep: on a fast machine the relay had then nearly drained it).
         deadline = time.monotonic() + 10
-        while pub_t.pending() == 20_000:
+        while pub_t.pending() == queued:
             assert time.monotonic() < deadline
             time.sleep(0.001)
         with pub_db.transaction():
