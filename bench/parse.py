@@ -2,13 +2,15 @@
 
 Both read from memory after one warm-up pass, so the figure is the reader's own
 cost; the baseline is a raw decode-and-split of the same bytes (the floor any
-reader pays to look at every line).
+reader pays to look at every line). The two run in alternating rounds, and the
+fastest round of each is reported (``interleaved``): this machine is shared.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.timing import rate, ratio
+
+ROUNDS = 6  # interleaved rounds of ours and the baseline (interleaved())
 
 
 def _timed(fn: Any, items: list[Any], min_seconds: float) -> tuple[int, float]:
@@ -29,11 +33,35 @@ def _timed(fn: Any, items: list[Any], min_seconds: float) -> tuple[int, float]:
             return n, elapsed
 
 
+def interleaved(ours: Any, base: Any, items: list[Any], rounds: int,
+                seconds: float) -> dict[str, Any]:
+    """Rates of ``ours`` and of the baseline over ``items``, in alternating rounds.
+
+    The machine is shared: another tenant's load slows some rounds by up to half
+    (seen here: 1,330 to 2,360 pages/s in three runs a minute apart). A load only
+    ever slows a round, so the fastest round of each is the figure (as timeit
+    reports its minimum), and the ratio pairs the two; the median of the rounds is
+    kept beside it. ``seconds`` is the whole budget for ours; each baseline round
+    takes a quarter of an ours round.
+    """
+    mine: list[float] = []
+    floor: list[float] = []
+    for _ in range(rounds):
+        mine.append(rate(*_timed(ours, items, seconds / rounds)))
+        floor.append(rate(*_timed(base, items, seconds / rounds / 4)))
+    best, base_best = max(mine), max(floor)
+    return {"cables_per_s": best, "baseline_split_per_s": base_best,
+            "ratio_to_baseline": ratio(best, base_best), "rounds": rounds,
+            "median_cables_per_s": round(statistics.median(mine), 1),
+            "median_baseline_per_s": round(statistics.median(floor), 1)}
+
+
 def _split(data: bytes) -> int:
     return len(data.decode("utf-8", "replace").splitlines())
 
 
-def wikileaks(corpus: Path | None, limit: int | None, min_seconds: float) -> dict[str, Any]:
+def wikileaks(corpus: Path | None, limit: int | None, min_seconds: float,
+              rounds: int = ROUNDS) -> dict[str, Any]:
     from cablegram.formats.wikileaks import parse_wikileaks_html
 
     if corpus is None:
@@ -43,26 +71,20 @@ def wikileaks(corpus: Path | None, limit: int | None, min_seconds: float) -> dic
     pages = [p.read_bytes() for p in paths[:limit]]
     for p in pages[:20]:
         parse_wikileaks_html(p)
-    n, s = _timed(parse_wikileaks_html, pages, min_seconds)
-    bn, bs = _timed(_split, pages, min_seconds / 4)
-    ours, base = rate(n, s), rate(bn, bs)
-    return {"pages": len(pages), "bytes": sum(map(len, pages)), "cables_per_s": ours,
-            "baseline_split_per_s": base, "ratio_to_baseline": ratio(ours, base)}
+    return {"pages": len(pages), "bytes": sum(map(len, pages)),
+            **interleaved(parse_wikileaks_html, _split, pages, rounds, min_seconds)}
 
 
-def telegram(count: int, seed: int, min_seconds: float) -> dict[str, Any]:
+def telegram(count: int, seed: int, min_seconds: float,
+             rounds: int = ROUNDS) -> dict[str, Any]:
     from cablegram.formats.telegram import parse_telegram, render_telegram
     from cablegram.synth import generate
 
     texts = [render_telegram(c) for c in generate(count, seed)]
     for t in texts[:20]:
         parse_telegram(t)
-    n, s = _timed(parse_telegram, texts, min_seconds)
-    bn, bs = _timed(str.splitlines, texts, min_seconds / 4)
-    ours, base = rate(n, s), rate(bn, bs)
     return {"cables": len(texts), "bytes": sum(len(t.encode()) for t in texts),
-            "cables_per_s": ours, "baseline_split_per_s": base,
-            "ratio_to_baseline": ratio(ours, base)}
+            **interleaved(parse_telegram, str.splitlines, texts, rounds, min_seconds)}
 
 
 def pure_rates(corpus: Path | None, limit: int | None, count: int, seed: int,

@@ -162,6 +162,9 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "## Parse throughput (one core, from memory)",
         "",
+        "The fastest of several alternating rounds of ours and the baseline (a shared "
+        "machine's load only slows a round); the medians are in results.json.",
+        "",
         "| input | cables | ours, cables/s | raw decode+split, cables/s | ours / baseline "
         "| ours from the Python sources, cables/s | compiled / sources |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -119,10 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         if "parse" not in skip:
             _log("parse: WikiLeaks pages")
             results["parse"]["wikileaks-html"] = parse.wikileaks(
-                corpus(), 100 if smoke else None, 0.3 if smoke else 3.0)
+                corpus(), 100 if smoke else None, 0.3 if smoke else 6.0)
             _log("parse: telegram text")
             results["parse"]["telegram"] = parse.telegram(
-                200 if smoke else 2000, args.seed, 0.3 if smoke else 3.0)
+                200 if smoke else 2000, args.seed, 0.3 if smoke else 6.0)
             from cablegram import _native
 
             if _native.MODE == "compiled":
