@@ -182,7 +182,6 @@ def take_signature(p: ParaBuilder) -> tuple[tuple[str, ...], list[str]]:
 # skipping to each ``MM`` (a literal the regex engine looks for fast, speed).
 _SPAN_TAIL_RE = re.compile("MM(?:ARY|ENT)")
 _SPAN_WORDS = {"MMARY": ("SUMMARY", "summary", "SU"), "MMENT": ("COMMENT", "comment", "CO")}
-_SPAN_SPELLINGS = frozenset({"UMMAR", "OMMEN", "ummar", "ommen"})
 
 
 def _span_events(text: str) -> list[tuple[int, str, bool]]:
@@ -194,10 +193,14 @@ def _span_events(text: str) -> list[tuple[int, str, bool]]:
     both words first: most paragraphs have neither. Events come in text order.
     """
     out: list[tuple[int, str, bool]] = []
-    # Each of the four spellings required below holds ``MM`` or ``mm``: without
-    # either the answer is none, and most paragraphs are read without the
-    # upper-cased copy and its scan (speed, issue 2).
+    # An event needs the text to hold one of four spellings (``SUMMARY``,
+    # ``Summary``, ``summary``, ``COMMENT``...: each holds one of them), and each
+    # of those holds ``MM`` or ``mm``. The cheap test first, then the four: without
+    # them the answer is none, and the upper-cased copy and its scan are skipped
+    # (speed, issue 2: half the paragraphs with "mm" say "committee" or "command").
     if "mm" not in text and "MM" not in text:
+        return out
+    if not ("UMMAR" in text or "OMMEN" in text or "ummar" in text or "ommen" in text):
         return out
     upper = text.upper()
     found: list[tuple[int, str, str]] = []  # each word in ``upper``: pos, word, kind
@@ -206,11 +209,7 @@ def _span_events(text: str) -> list[tuple[int, str, bool]]:
         pos = m.start() - 2
         if pos >= 0 and upper.startswith(head, pos):
             found.append((pos, word, kind))
-    # Only where the text holds one of these four spellings (looked for at the
-    # words found first: there, as a rule).
-    if not found or not (
-            any(text[pos + 1:pos + 6] in _SPAN_SPELLINGS for pos, _, _ in found)
-            or "UMMAR" in text or "OMMEN" in text or "ummar" in text or "ommen" in text):
+    if not found:
         return out
     for pos, word, kind in found:
         # The text before the word, right-stripped, is ``upper[:j]`` (not copied).
