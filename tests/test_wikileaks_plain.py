@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.wikileaks import (
     _page_parts,
-    _page_snippet,
     _parsed_page_parts,
     _plain_page_parts,
     _snippet,
@@ -81,43 +80,6 @@ def test_plain_reading_agrees_with_the_parser(blocks: list[str]) -> None:
         assert plain == _parsed_page_parts(snippet)
     # The whole reader never raises on such a page.
     parse_wikileaks_html(page.encode())
-
-
-# --- Decoding only the piece of the page that is read (wikileaks._page_snippet) ---
-
-_BYTES = st.sampled_from([
-    b"<table class='cable'>", b"<code><pre>", b"</pre></code>", b"\xc2\xb6", b"\xb6",
-    b"\xef\xbb\xbf", b"\r\n", b"\r", b"\n", b"\xe2\x80", b"\x80", b"caf\xc3\xa9", b"TEXT",
-])
-
-
-def test_decoding_the_piece_alone_reads_as_decoding_the_page() -> None:
-    head, block = b"<html><body>", b"<code><pre>1. (C) TEXT</pre></code>"
-    cases = [
-        head + _TABLE.encode() + block + b"</body>",  # ASCII around: the piece alone
-        "<title>caf\u00e9</title>".encode() + _TABLE.encode() + block,  # UTF-8 around
-        b"<p>\xb6</p>" + _TABLE.encode() + block,  # Latin-1 around: the page is Latin-1
-        head + _TABLE.encode() + b"<code><pre>\xb61. x</pre></code>",  # Latin-1 inside
-        b"\xef\xbb\xbf" + _TABLE.encode() + block,  # a BOM
-        head.replace(b">", b">\r\n") + _TABLE.encode() + b"<code><pre>a\r\nb\rc</pre></code>",
-        head + block + block,  # no table: from the first block
-        head + b"no cable here",  # neither: the whole page
-    ]
-    for page in cases:
-        assert _page_snippet(page) == _snippet(decode_bytes(page)), page
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_BYTES, st.binary(max_size=4)), max_size=14).map(b"".join))
-def test_decoding_the_piece_alone_agrees_on_any_bytes(page: bytes) -> None:
-    assert _page_snippet(page) == _snippet(decode_bytes(page))
-
-
-def test_decoding_the_piece_alone_agrees_on_every_corpus_page() -> None:
-    pages = sorted(corpus_path().glob("cablegate-20*/*/*/*.html"))
-    for p in pages:
-        data = p.read_bytes()
-        assert _page_snippet(data) == _snippet(decode_bytes(data)), p.name
 
 
 @settings(max_examples=500, deadline=None)

@@ -36,7 +36,7 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
                          ) -> Cable:
     """Read a Cablegate page. Default mode never raises; strict raises RuleError."""
     try:
-        metadata, blocks = _snippet_parts(_page_snippet(data))
+        metadata, blocks = _page_parts(decode_bytes(data))
     except Exception as exc:
         if strict:
             raise RuleError(f"unreadable Cablegate page: {exc!r}", source=path, rule="H1") from exc
@@ -74,28 +74,6 @@ def _snippet(html: str) -> str:
         start = html.find("<code><pre>")
     end = html.rfind("</pre></code>")
     return html[start:end + 13] if start >= 0 and end > start else html
-
-
-_TABLE_START_B = _TABLE_START.encode()
-
-
-def _page_snippet(data: bytes) -> str:
-    """``_snippet(decode_bytes(data))``, decoding only that piece when it can.
-
-    Three quarters of a page are the site's chrome around the cable. The piece
-    starts and ends at ASCII characters; where everything around it is ASCII too,
-    the page is valid UTF-8 exactly when the piece is, no BOM or CR pair is cut,
-    and the markers are found at the same places: decoding the piece alone gives
-    the same text, for a quarter of the work (speed, issue 2). A test compares
-    the two on every corpus page.
-    """
-    start = data.find(_TABLE_START_B)
-    if start < 0:
-        start = data.find(b"<code><pre>")
-    end = data.rfind(b"</pre></code>")
-    if start >= 0 and end > start and data[:start].isascii() and data[end + 13:].isascii():
-        return decode_bytes(data[start:end + 13])
-    return _snippet(decode_bytes(data))
 
 
 def _snippet_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
