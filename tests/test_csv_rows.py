@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cablegram.formats.cablescsv import _LineTap, _rows, iter_cables_csv
+from cablegram.formats.cablescsv import NOT_OURS, SKIPPED, _LineTap, _rows, iter_cables_csv
+from cablegram.formats.unreadable import Unreadable
+from cablegram.model import Cable, Source
 
 
 def _split(lines: list[bytes] | list[str], fast: bool) -> list[tuple[object, bytes, bool]]:
@@ -98,3 +100,57 @@ def test_rows_written_in_the_cablegate_style_read_back(rows: list[list[str]]) ->
     assert _split(_lines(blob), True) == _split(_lines(blob), False)
     # and the reader keeps every row: a record, or an Unreadable naming its row
     assert len(list(iter_cables_csv(_lines(blob)))) <= len(rows)
+
+
+def _stub(text: str, source: Source) -> Cable:
+    return Cable(raw=text, source=source)
+
+
+def _records(blob: bytes, shard: tuple[int, int] | None) -> list[object]:
+    out: list[object] = []
+    for r in iter_cables_csv(_lines(blob), parser=_stub, shard=shard):
+        if r is NOT_OURS:
+            out.append("not ours")
+        elif isinstance(r, Unreadable):
+            out.append(("unreadable", r.position, r.reason, r.raw))
+        else:
+            out.append((r.raw, dict(r.source.metadata)))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=3)), max_size=25).map(b"".join),
+       st.sampled_from([(0, 2), (1, 2), (1, 3)]))
+def test_a_shard_reads_its_records_and_only_splits_the_others(blob: bytes,
+                                                              shard: tuple[int, int]) -> None:
+    # Another worker's rows are split without their fields (quoted_row answers
+    # SKIPPED): the records and their numbering stay those of one whole reading.
+    k, n = shard
+    whole = _records(blob, None)
+    part = _records(blob, shard)
+    assert len(part) == len(whole)
+    for i, (mine, one) in enumerate(zip(part, whole, strict=True)):
+        # (a row the csv module cannot split is reported by every worker; the
+        # shard reader takes each record from its owner only)
+        assert mine == one if i % n == k else mine in ("not ours", one)
+
+
+def test_another_workers_row_is_only_split() -> None:
+    tap = _LineTap(_lines(b'"1","x\\"y\ncaf\xe9"\n"2","z"\n'))  # a Latin-1 line, too
+    tap.keep = False
+    assert tap.quoted_row(csv.field_size_limit()) is SKIPPED
+    tap.keep = True
+    assert tap.quoted_row(csv.field_size_limit()) == ["2", "z"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=3)), max_size=25).map(b"".join),
+       st.integers(min_value=1, max_value=7))
+def test_a_file_read_in_blocks_splits_as_its_lines(blob: bytes, size: int) -> None:
+    # read_paths hands over the file in 64 KB blocks, cut anywhere (here: tiny ones)
+    blocks = [blob[i:i + size] for i in range(0, len(blob), size)]
+    tap = _LineTap(blocks=blocks)
+    fast: list[tuple[object, bytes, bool]] = []
+    for row in _rows(tap):
+        fast.append((f"error: {row}" if isinstance(row, csv.Error) else row, *tap.take()))
+    assert fast == _split(_lines(blob), False)

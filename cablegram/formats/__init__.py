@@ -21,6 +21,7 @@ write cables for people. The codec functions are re-exported here lazily.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import itertools
@@ -151,7 +152,7 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=src)
     if fmt == "cables-csv":
-        yield from _guard(iter_cables_csv(io.BytesIO(data), name=src, strict=strict,
+        yield from _guard(iter_cables_csv(blocks=(data,), name=src, strict=strict,
                                           parser=_telegram_parser(strict)), src, data, strict)
         return
     if fmt == "json":
@@ -211,8 +212,8 @@ def _read_stream(stream: IO[bytes], src: str, format: str | None,
         return
     fmt = format or detect(head, src)
     if fmt == "cables-csv":
-        lines: Iterable[bytes] = itertools.chain(io.BytesIO(head), stream)
-        yield from _guard(iter_cables_csv(lines, name=src, strict=strict, shard=shard,
+        blocks = itertools.chain((head,), iter(functools.partial(stream.read, 1 << 16), b""))
+        yield from _guard(iter_cables_csv(blocks=blocks, name=src, strict=strict, shard=shard,
                                           parser=_telegram_parser(strict)), src, b"", strict)
         return
     if fmt == "json" and first_line_is_json(head):  # JSON lines: one line at a time
