@@ -65,3 +65,24 @@ def test_t11_signature_shortcuts(lines: list[str]) -> None:
         plain_p.add(s, False)
     assert take_signature(fast_p) == plain.take_signature(plain_p)
     assert fast_p.chunks == plain_p.chunks
+
+
+# --- WikiLeaks links cut out by the tags already seen (speed, issue 2) ----------
+_PAGE_PIECES = st.sampled_from([
+    "text ", "\n", "</a>", "<a id='par1' href='#par1'>", "<a href='/tag/PREL_0.html'>",
+    "<a  href='x'>", "<a href='x'\n>", "<br>", "<", ">", "<<240168>", "<a href=\"x\">",
+    "<A>", "<a>", "<a x='<'>", "\u00b6", "&",
+])
+
+
+@given(st.lists(_PAGE_PIECES, max_size=12))
+def test_a3_links_cut_by_cached_tags_as_by_the_pattern(pieces: list[str]) -> None:
+    from cablegram.formats import wikileaks
+
+    text = "".join(pieces)
+    left = wikileaks._ANCHOR_RE.sub("", text)
+    plain = None if "<" in left else left
+    wikileaks._ANCHORS_SEEN.clear()
+    assert wikileaks._without_anchors(text) == plain  # every tag new
+    assert wikileaks._without_anchors(text) == plain  # every tag seen before
+

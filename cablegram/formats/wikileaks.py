@@ -155,6 +155,11 @@ def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
     return metadata, blocks
 
 
+# The tags :func:`_without_anchors` has matched (bounded: cleared when full).
+_ANCHORS_SEEN: set[str] = set()
+_ANCHORS_SEEN_MAX = 4096
+
+
 def _without_anchors(text: str) -> str | None:
     """``text`` without its ``<a>`` tags, or None if any other ``<`` is in it.
 
@@ -168,15 +173,29 @@ def _without_anchors(text: str) -> str | None:
         return text
     out: list[str] = []
     pos = 0
+    known = _ANCHORS_SEEN
     while i >= 0:
-        m = _ANCHOR_RE.match(text, i)
-        if m is None:
+        # A tag the pattern matches ends at the first ``>`` after its ``<`` (its
+        # attribute values hold no ``<`` or ``>``), so the candidate is that piece,
+        # looked up among the tags already matched: a page repeats a few dozen
+        # (``</a>``, ``<a id='par1' href='#par1'>``, tag links); the regex only for
+        # a new one (speed, issue 2).
+        close = text.find(">", i + 1)
+        if close < 0:
             return None
+        tag = text[i:close + 1]
+        if tag not in known:
+            if _ANCHOR_RE.fullmatch(tag) is None:
+                return None
+            if len(known) >= _ANCHORS_SEEN_MAX:
+                known.clear()
+            known.add(tag)
         out.append(text[pos:i])
-        pos = m.end()
+        pos = close + 1
         i = text.find("<", pos)
     out.append(text[pos:])
     return "".join(out)
+
 
 
 def _literal_ampersands(text: str) -> bool:
