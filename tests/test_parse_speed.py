@@ -86,3 +86,16 @@ def test_a3_links_cut_by_cached_tags_as_by_the_pattern(pieces: list[str]) -> Non
     assert wikileaks._without_anchors(text) == plain  # every tag new
     assert wikileaks._without_anchors(text) == plain  # every tag seen before
 
+
+# --- A1 repairs tried only where their pattern can match (speed, issue 2) -------
+@given(st.text(alphabet=st.sampled_from(list("aZz ,)(&8.'\n\u00e9-")), max_size=40))
+def test_a1_repairs_tried_only_where_they_can_match(text: str) -> None:
+    from cablegram.formats import clean
+
+    plain, count = clean._repair_quotes(text) if "&" in text else (text, 0)
+    plain, n = clean._A1_APOSTROPHE_RE.subn("'", plain)
+    count += n
+    plain, n = clean._A1_DASH_RE.subn("--", plain)
+    count += n
+    assert clean.repair_punctuation(text) == (plain, count)
+
