@@ -99,3 +99,14 @@ def test_a1_repairs_tried_only_where_they_can_match(text: str) -> None:
     count += n
     assert clean.repair_punctuation(text) == (plain, count)
 
+
+def test_builders_do_not_share_their_lists() -> None:
+    from cablegram.formats.telegram_header import HeaderState
+
+    a, b = ParaBuilder(None, None, 1), ParaBuilder(1, "C", 2)
+    a.chunks.append("x")
+    assert b.chunks == [] and (b.number, b.marking, b.line) == (1, "C", 2)
+    h1, h2 = HeaderState(), HeaderState()
+    h1.routing.append("RUEHC")
+    h1.addressees.append(("to", "x", 1))
+    assert h2.routing == [] and h2.addressees == [] and h2.operating_signals == []

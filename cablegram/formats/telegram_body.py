@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cablegram.formats.clean import repair_punctuation
@@ -75,18 +74,29 @@ _MULTISPACE_RE = re.compile(r"[ \t]{2,}|\t")
 _SPACE_RUN_RE = re.compile("   *")
 
 
-@dataclass(slots=True)
 class ParaBuilder:
-    """A paragraph as it is read: number, mark and its text lines with separators."""
+    """A paragraph as it is read: number, mark and its text lines with separators.
 
-    number: int | None
-    marking: str | None
-    line: int
-    # The text lines, each after its separator: ``[sep, text, sep, text, ...]``,
-    # flat so that build() joins them in one call (speed, issue 2). Every text is
-    # a stripped, non-empty line (or a non-empty part of one), so the joined
-    # text never starts or ends with a newline nor holds an empty line.
-    chunks: list[str] = field(default_factory=list)
+    A plain class, not a dataclass: compiled, its ``__init__`` is native, where a
+    dataclass's generated one runs interpreted (speed, issue 2).
+    """
+
+    __slots__ = ("chunks", "line", "marking", "number")
+
+    def __init__(self, number: int | None, marking: str | None, line: int,
+                 chunks: list[str] | None = None) -> None:
+        self.number = number
+        self.marking = marking
+        self.line = line
+        # The text lines, each after its separator: ``[sep, text, sep, text, ...]``,
+        # flat so that build() joins them in one call (speed, issue 2). Every text
+        # is a stripped, non-empty line (or a non-empty part of one), so the joined
+        # text never starts or ends with a newline nor holds an empty line.
+        self.chunks: list[str] = [] if chunks is None else chunks
+
+    def __repr__(self) -> str:
+        return (f"ParaBuilder(number={self.number!r}, marking={self.marking!r}, "
+                f"line={self.line!r}, chunks={self.chunks!r})")
 
     def add(self, text: str, after_blank: bool) -> bool:
         """Append a text line; return True when a blank line inside a sentence was joined."""

@@ -7,7 +7,6 @@ Line recognisers and small value readers; the line loop lives in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cablegram.model import Addressee, Precedence
@@ -55,27 +54,31 @@ H10_DISTRIBUTION_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
 class HeaderState:
-    """What the reader has gathered of one transmission header."""
+    """What the reader has gathered of one transmission header.
 
-    transmission_id: str | None = None
-    routing_precedence: str | None = None
-    routing: list[str] = field(default_factory=list)
-    station: str | None = None
-    station_serial: int | None = None
-    section: int | None = None
-    time_of_file: str | None = None
-    security_warning: str | None = None
-    operating_signals: list[str] = field(default_factory=list)
-    dtg_prosigns: str | None = None
-    dtg_text: str | None = None
-    dtg_line: int | None = None
-    fm: str | None = None
-    fm_ri: str | None = None
-    # addressee lines as written, joined where they wrapped: (kind, text, line)
-    addressees: list[tuple[str, str, int]] = field(default_factory=list)
-    started: bool = False
+    A plain class, not a dataclass: compiled, its ``__init__`` is native, where a
+    dataclass's generated one runs interpreted (speed, issue 2).
+    """
+
+    def __init__(self) -> None:
+        self.transmission_id: str | None = None
+        self.routing_precedence: str | None = None
+        self.routing: list[str] = []
+        self.station: str | None = None
+        self.station_serial: int | None = None
+        self.section: int | None = None
+        self.time_of_file: str | None = None
+        self.security_warning: str | None = None
+        self.operating_signals: list[str] = []
+        self.dtg_prosigns: str | None = None
+        self.dtg_text: str | None = None
+        self.dtg_line: int | None = None
+        self.fm: str | None = None
+        self.fm_ri: str | None = None
+        # addressee lines as written, joined where they wrapped: (kind, text, line)
+        self.addressees: list[tuple[str, str, int]] = []
+        self.started = False
 
     @property
     def has_any(self) -> bool:
