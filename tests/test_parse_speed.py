@@ -87,6 +87,16 @@ def test_a3_links_cut_by_cached_tags_as_by_the_pattern(pieces: list[str]) -> Non
     assert wikileaks._without_anchors(text) == plain  # every tag seen before
 
 
+@given(st.lists(st.sampled_from(["08PARIS460", " ", "\n", "<a href='/date/2008-03_0.html'>",
+                                 "</a>", "<a id='x'>", "2008-03-13 17:05"]), max_size=8))
+def test_table_cells_without_links_as_by_the_pattern(pieces: list[str]) -> None:
+    from cablegram.formats import wikileaks
+
+    cell = "".join(pieces)
+    m = wikileaks._PLAIN_CELL_RE.fullmatch(f"<td>{cell}</td>")
+    assert m is not None  # a cell of the plain shape: text and links only
+    assert wikileaks._without_anchors(cell) == wikileaks._ANCHOR_RE.sub("", cell)
+
 # --- A1 repairs tried only where their pattern can match (speed, issue 2) -------
 @given(st.text(alphabet=st.sampled_from(list("aZz ,)(&8.'\n\u00e9-")), max_size=40))
 def test_a1_repairs_tried_only_where_they_can_match(text: str) -> None:
