@@ -97,6 +97,43 @@ def test_table_cells_without_links_as_by_the_pattern(pieces: list[str]) -> None:
     assert m is not None  # a cell of the plain shape: text and links only
     assert wikileaks._without_anchors(cell) == wikileaks._ANCHOR_RE.sub("", cell)
 
+_BLOCK_PIECES = st.sampled_from([
+    "text", " ", "&#x000A;", "\n", "</a>", "<a id='par1' href='#par1'>", "\u00b6", "R&D",
+    "&#x00", "0A;", "&", "<a href='&#x000A;'>", "<a&#x000A;href='x'>", "<br>", "<", ">",
+])
+
+
+@given(st.lists(_BLOCK_PIECES, max_size=12))
+def test_a3_block_split_once_as_replaced_then_split(pieces: list[str]) -> None:
+    # Cutting the links out before the newlines are put back gives the plain
+    # reading's lines, or None (the parser reads the page then).
+    from cablegram.formats import wikileaks
+
+    content = "".join(pieces)
+    plain = wikileaks._without_anchors(content.replace("&#x000A;", "\n"))
+    for _ in range(2):  # the tags new, then seen before
+        lines = wikileaks._block_lines(content)
+        if lines is not None:
+            assert plain is not None and lines == plain.split("\n")
+
+
+def test_a3_page_lines_are_the_telegram_lines() -> None:
+    from conftest import corpus_path
+
+    from cablegram.formats.encoding import decode_bytes
+    from cablegram.formats.wikileaks import _page_parts, _page_read
+
+    pages = sorted(corpus_path().glob("cablegate-20*/*/*/*.html"))[:200]
+    with_lines = 0
+    for p in pages:
+        html = decode_bytes(p.read_bytes())
+        metadata, blocks, lines = _page_read(html)
+        assert (metadata, blocks) == _page_parts(html), p.name
+        if lines is not None:
+            with_lines += 1
+            assert lines == "\n\n".join(blocks).split("\n"), p.name
+    assert with_lines >= len(pages) * 9 // 10
+
 # --- A1 repairs tried only where their pattern can match (speed, issue 2) -------
 @given(st.text(alphabet=st.sampled_from(list("aZz ,)(&8.'\n\u00e9-")), max_size=40))
 def test_a1_repairs_tried_only_where_they_can_match(text: str) -> None:

@@ -77,12 +77,13 @@ class TelegramReader:
     """Reads one telegram; create one per text."""
 
     def __init__(self, text: str, source: Source, strict: bool,
-                 fallback_dtg: FallbackDtg = None) -> None:
+                 fallback_dtg: FallbackDtg = None, lines: list[str] | None = None) -> None:
         # A reader of another form may know the date when the text has no
         # DTG (WikiLeaks "partial extract" pages): used only then, with a warning.
         # It may pass a function instead, called only then.
         self.fallback_dtg = fallback_dtg
-        self.lines = text.split("\n")
+        # ``lines``: the text's lines, when the caller has them (see read_telegram).
+        self.lines = text.split("\n") if lines is None else lines
         self.source = source
         self.strict = strict
         self.warnings: list[ParseWarning] = []

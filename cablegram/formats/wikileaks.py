@@ -36,11 +36,11 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
                          ) -> Cable:
     """Read a Cablegate page. Default mode never raises; strict raises RuleError."""
     try:
-        metadata, blocks = _page_parts(decode_bytes(data))
+        metadata, blocks, lines = _page_read(decode_bytes(data))
     except Exception as exc:
         if strict:
             raise RuleError(f"unreadable Cablegate page: {exc!r}", source=path, rule="H1") from exc
-        metadata, blocks = {}, []
+        metadata, blocks, lines = {}, [], None
     source = Source(format=FORMAT, path=path, metadata=metadata)
     if not blocks:
         if strict:
@@ -53,7 +53,7 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
     try:
         # The table's date only for a text without a DTG (speed: rarely needed).
         cable = read_telegram(text, source=source, strict=strict,
-                              fallback_dtg=partial(_table_dtg, metadata))
+                              fallback_dtg=partial(_table_dtg, metadata), lines=lines)
         return _table_reference_id(cable, metadata)
     except RuleError:
         raise
@@ -64,6 +64,24 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
 def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
     """The table's displayed cells and the texts of the ``<code><pre>`` blocks."""
     return _snippet_parts(_snippet(html))
+
+
+def _page_read(html: str) -> tuple[dict[str, str], list[str], list[str] | None]:
+    """:func:`_page_parts`, with the lines of the blocks joined as in the telegram
+    (``"\\n\\n".join(blocks).split("\\n")``) where the plain reading has them, else
+    None: the plain reading splits each block at its ``&#x000A;`` once, and the
+    telegram reader need not split the text again (speed, issue 2)."""
+    snippet = _snippet(html)
+    plain = _plain_page_read(snippet)
+    if plain is None:
+        metadata, blocks = _parsed_page_parts(snippet)
+        return metadata, blocks, None
+    metadata, blocks, block_lines = plain
+    lines = list(block_lines[0]) if block_lines else []
+    for more in block_lines[1:]:
+        lines.append("")  # the blank line of the "\n\n" between two blocks
+        lines.extend(more)
+    return metadata, blocks, lines
 
 
 def _snippet(html: str) -> str:
@@ -123,6 +141,13 @@ _HTML_SPACE = " \t\n\f"
 
 def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
     """:func:`_page_parts` for a page of the common shape; None for any other."""
+    plain = _plain_page_read(snippet)
+    return None if plain is None else (plain[0], plain[1])
+
+
+def _plain_page_read(snippet: str
+                     ) -> tuple[dict[str, str], list[str], list[list[str]]] | None:
+    """:func:`_plain_page_parts` and the lines of each block (``block.split("\\n")``)."""
     m = _PLAIN_TABLE_RE.match(snippet)
     # An HTML parser turns CR into LF and drops NUL: leave those to one.
     if m is None or "\x00" in snippet or "\r" in snippet:
@@ -138,7 +163,8 @@ def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
     # ``</pre></code>``, up to the end. Read by position: only each block's
     # content is copied, not the rest of the page piece by piece (speed).
     pos, end = m.end(), len(snippet)
-    blocks = []
+    blocks: list[str] = []
+    block_lines: list[list[str]] = []
     while pos < end:
         close = snippet.find("</pre></code>", pos)
         if close < 0:
@@ -151,12 +177,58 @@ def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
         # A newline right after <pre> is dropped by an HTML parser: leave it to one.
         if content[:1] == "\n" or content.startswith("&#x000A;"):
             return None
-        text = _without_anchors(content.replace("&#x000A;", "\n"))
-        if text is None or ("&" in text and not _literal_ampersands(text)):
+        lines = _block_lines(content)
+        if lines is None:
+            return None
+        text = "\n".join(lines)
+        if "&" in text and not _literal_ampersands(text):
             return None
         blocks.append(text)
+        block_lines.append(lines)
         pos = close + 13
-    return metadata, blocks
+    return metadata, blocks, block_lines
+
+
+def _block_lines(content: str) -> list[str] | None:
+    """The lines of a block: ``_without_anchors(content.replace("&#x000A;", "\\n"))``
+    split at its newlines, or None where that is None or might differ.
+
+    The links are cut out first and the text split at each ``&#x000A;`` after:
+    one search for the newlines, where replacing them and splitting the text
+    again took two (speed, issue 2). The order does not matter when no link
+    holds a ``&`` (then none holds a ``&#x000A;`` either) and no ``&`` is within
+    seven characters before a link (then cutting it out joins no ``&#x000A;``);
+    for any other block the answer is None and the HTML parser reads the page.
+    """
+    i = content.find("<")
+    if i < 0:
+        cut = content
+    else:
+        out: list[str] = []
+        pos = 0
+        known = _ANCHORS_SEEN
+        while i >= 0:
+            close = content.find(">", i + 1)  # as in _without_anchors
+            if close < 0:
+                return None
+            tag = content[i:close + 1]
+            if tag not in known:
+                if _ANCHOR_RE.fullmatch(tag) is None:
+                    return None
+                if len(known) >= _ANCHORS_SEEN_MAX:
+                    known.clear()
+                known.add(tag)
+            if "&" in tag or content.find("&", max(0, i - 7), i) >= 0:
+                return None
+            out.append(content[pos:i])
+            pos = close + 1
+            i = content.find("<", pos)
+        out.append(content[pos:])
+        cut = "".join(out)
+    lines = cut.split("&#x000A;")
+    if "\n" in cut:  # a newline as such in the block (rare)
+        lines = "\n".join(lines).split("\n")
+    return lines
 
 
 # The tags :func:`_without_anchors` has matched (bounded: cleared when full).
