@@ -200,31 +200,9 @@ def _block_lines(content: str) -> list[str] | None:
     seven characters before a link (then cutting it out joins no ``&#x000A;``);
     for any other block the answer is None and the HTML parser reads the page.
     """
-    i = content.find("<")
-    if i < 0:
-        cut = content
-    else:
-        out: list[str] = []
-        pos = 0
-        known = _ANCHORS_SEEN
-        while i >= 0:
-            close = content.find(">", i + 1)  # as in _without_anchors
-            if close < 0:
-                return None
-            tag = content[i:close + 1]
-            if tag not in known:
-                if _ANCHOR_RE.fullmatch(tag) is None:
-                    return None
-                if len(known) >= _ANCHORS_SEEN_MAX:
-                    known.clear()
-                known.add(tag)
-            if "&" in tag or content.find("&", max(0, i - 7), i) >= 0:
-                return None
-            out.append(content[pos:i])
-            pos = close + 1
-            i = content.find("<", pos)
-        out.append(content[pos:])
-        cut = "".join(out)
+    cut = _without_anchors(content, ampersands=False)
+    if cut is None:
+        return None
     lines = cut.split("&#x000A;")
     if "\n" in cut:  # a newline as such in the block (rare)
         lines = "\n".join(lines).split("\n")
@@ -236,8 +214,10 @@ _ANCHORS_SEEN: set[str] = set()
 _ANCHORS_SEEN_MAX = 4096
 
 
-def _without_anchors(text: str) -> str | None:
-    """``text`` without its ``<a>`` tags, or None if any other ``<`` is in it.
+def _without_anchors(text: str, ampersands: bool = True) -> str | None:
+    """``text`` without its ``<a>`` tags, or None if any other ``<`` is in it
+    (``ampersands`` off: also where a tag holds a ``&`` or one is within seven
+    characters before it, see :func:`_block_lines`).
 
     ``_ANCHOR_RE.sub("", text)`` and a test for a ``<`` left, in one pass that jumps
     from ``<`` to ``<`` (a page has some forty): the regex engine would test every
@@ -266,6 +246,8 @@ def _without_anchors(text: str) -> str | None:
             if len(known) >= _ANCHORS_SEEN_MAX:
                 known.clear()
             known.add(tag)
+        if not ampersands and ("&" in tag or text.find("&", max(0, i - 7), i) >= 0):
+            return None
         out.append(text[pos:i])
         pos = close + 1
         i = text.find("<", pos)
