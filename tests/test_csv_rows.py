@@ -154,3 +154,16 @@ def test_a_file_read_in_blocks_splits_as_its_lines(blob: bytes, size: int) -> No
     for row in _rows(tap):
         fast.append((f"error: {row}" if isinstance(row, csv.Error) else row, *tap.take()))
     assert fast == _split(_lines(blob), False)
+
+
+def test_long_rows_and_lines_across_many_small_blocks() -> None:
+    # A row or line that runs past the buffer makes it at least double (linear
+    # time whatever the length; appending one block at a time copied and searched
+    # everything read so far once per block).
+    body = b"x" * 300_000
+    row = b'"1","' + body + b'"\n'
+    tap = _LineTap(blocks=[row[i:i + 1] for i in range(len(row))])
+    assert tap.quoted_row(csv.field_size_limit()) == ["1", body.decode()]
+    line = b"unquoted " + body + b"\n"
+    tap = _LineTap(blocks=[line[i:i + 1] for i in range(len(line))])
+    assert next(tap) == line.decode()

@@ -105,24 +105,37 @@ class _LineTap:
                 line = self._buf[self._pos:nl + 1]
                 self._pos = nl + 1
                 return line
-            if not self._more():
+            if not self._more(len(self._buf) - self._pos):
                 if self._pos < len(self._buf):  # the last line, without a newline
                     line = self._buf[self._pos:]
                     self._pos = len(self._buf)
                     return line
                 raise StopIteration
 
-    def _more(self) -> bool:
-        """Append the next block to the unread part of the buffer; False at the end."""
+    def _more(self, unread: int) -> bool:
+        """Append at least ``unread`` more bytes (one block at least) to the unread
+        part of the buffer; False at the end.
+
+        Callers look again from the start of what they were reading, so the buffer
+        at least doubles each time: a line or row of any length costs linear time,
+        not a copy and a search of everything read so far per block.
+        """
         if self._eof or self._blocks is None:
             return False
+        got: list[bytes] = [self._buf[self._pos:]]
+        size = 0
         for block in self._blocks:
-            if block:
-                self._buf = self._buf[self._pos:] + block
-                self._pos = 0
-                return True
-        self._eof = True
-        return False
+            got.append(block)
+            size += len(block)
+            if size >= max(1, unread):
+                break
+        else:
+            self._eof = True
+        if not size:
+            return False
+        self._buf = b"".join(got)
+        self._pos = 0
+        return True
 
     def take(self) -> tuple[bytes, bool]:
         raw, latin1 = b"".join(self.raw), self.latin1
@@ -150,7 +163,10 @@ class _LineTap:
             found = self._scan(limit)
             if found is not _MORE:
                 return found
-            if not self._more():  # at the end of the input: once more, knowing it
+            unread = len(self._buf) - self._pos
+            if unread > limit:  # a field this long is the csv reader's to refuse
+                return None
+            if not self._more(unread):  # at the end of the input: once more, knowing it
                 found = self._scan(limit)
                 return None if found is _MORE else found
 
