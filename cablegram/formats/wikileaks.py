@@ -61,16 +61,12 @@ def parse_wikileaks_html(data: bytes, *, path: str | None = None, strict: bool =
         raise RuleError(str(exc), source=path, rule=exc.rule) from exc
 
 
-def _page_parts(html: str) -> tuple[dict[str, str], list[str]]:
-    """The table's displayed cells and the texts of the ``<code><pre>`` blocks."""
-    return _snippet_parts(_snippet(html))
-
-
 def _page_read(html: str) -> tuple[dict[str, str], list[str], list[str] | None]:
-    """:func:`_page_parts`, with the lines of the blocks joined as in the telegram
-    (``"\\n\\n".join(blocks).split("\\n")``) where the plain reading has them, else
-    None: the plain reading splits each block at its ``&#x000A;`` once, and the
-    telegram reader need not split the text again (speed, issue 2)."""
+    """The table's displayed cells, the texts of the ``<code><pre>`` blocks, and
+    their lines joined as in the telegram (``"\\n\\n".join(blocks).split("\\n")``)
+    where the plain reading has them, else None: the plain reading splits each
+    block at its ``&#x000A;`` once, and the telegram reader need not split the
+    text again (speed, issue 2)."""
     snippet = _snippet(html)
     plain = _plain_page_read(snippet)
     if plain is None:
@@ -94,15 +90,8 @@ def _snippet(html: str) -> str:
     return html[start:end + 13] if start >= 0 and end > start else html
 
 
-def _snippet_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
-    plain = _plain_page_parts(snippet)
-    if plain is not None:
-        return plain
-    return _parsed_page_parts(snippet)
-
-
 def _parsed_page_parts(snippet: str) -> tuple[dict[str, str], list[str]]:
-    """:func:`_page_parts` by the HTML parser: any page."""
+    """:func:`_page_read`'s cells and blocks by the HTML parser: any page."""
     tree = LexborHTMLParser(snippet)
     metadata: dict[str, str] = {}
     table = tree.css_first("table.cable")
@@ -140,7 +129,8 @@ _HTML_SPACE = " \t\n\f"
 
 
 def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
-    """:func:`_page_parts` for a page of the common shape; None for any other."""
+    """:func:`_page_read`'s cells and blocks for a page of the common shape, read
+    without an HTML parser; None for any other."""
     plain = _plain_page_read(snippet)
     return None if plain is None else (plain[0], plain[1])
 
