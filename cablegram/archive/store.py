@@ -20,7 +20,7 @@ import hashlib
 import json
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
@@ -29,6 +29,7 @@ from cablegram.archive.api import QuarantineEntry, StoredCable
 from cablegram.archive.db import PostgresDb, SqliteDb
 from cablegram.archive.sqlfilter import caveats_column, distribution
 from cablegram.errors import ArchiveError
+from cablegram.formats.clean import cleaned_tail
 from cablegram.formats.jsonform import from_json, to_json
 from cablegram.jsontext import compact
 from cablegram.model import Cable, Level, ReferenceId
@@ -181,31 +182,6 @@ def unpack_cleaned(raw: str, packed: bytes, tail: str = "") -> str:
 # The first byte of a cleaned_z that holds the head only; a zlib stream cannot
 # start with it (its first byte names the method, 8, in its low four bits).
 HEAD_ONLY = b"\x00"
-
-
-def cleaned_tail(paragraphs: Iterable[tuple[int | None, str | None, str]],
-                 signature: Sequence[str]) -> str:
-    """A telegram's cleaned text after its head: each paragraph as ``1. (C) text``,
-    then the signature, each followed by a blank line but the last, which ends with
-    one newline ('' when there is neither). The telegram reader builds the text so
-    (``TelegramReader._cleaned``); a text built otherwise simply does not end with it.
-    """
-    out: list[str] = []
-    for number, marking, text in paragraphs:
-        if number is not None:
-            out.append(f"{number}. ")
-        if marking:
-            out.append("(")
-            out.append(marking)
-            out.append(") ")
-        out.append(text)
-        out.append("\n\n")
-    if signature:
-        out.append("\n".join(signature))
-        out.append("\n\n")
-    if out:
-        out[-1] = "\n"
-    return "".join(out)
 
 
 def content_hash(raw: str) -> str:

@@ -7,6 +7,7 @@ paragraphs carry. Each pattern sits next to the rule it implements.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 # --- A1: smart punctuation lost in transmission -----------------------------
 # An opening double quote became ``&`` (``&penal sanctions&``); a closing one
@@ -140,3 +141,34 @@ def is_page_marker(line: str) -> bool:
 # --- A2: SIPDIS doubled or inserted after lines beginning "Secret" ----------
 def is_sipdis(line: str) -> bool:
     return line.strip().upper() == "SIPDIS"
+
+
+# --- The cleaned text of a telegram ------------------------------------------
+
+
+def cleaned_tail(paragraphs: Iterable[tuple[int | None, str | None, str]],
+                 signature: Sequence[str]) -> str:
+    """A telegram's cleaned text after its head lines: each paragraph (number,
+    marking, text) as ``1. (C) text``, then the signature, each followed by a blank
+    line but the last, which ends with one newline; '' when there is neither.
+
+    The telegram reader writes its cleaned text as the head, a blank line and
+    this; the archive keeps the head alone and rebuilds the rest with this
+    function from the record (archive.store.pack_cleaned).
+    """
+    out: list[str] = []
+    for number, marking, text in paragraphs:
+        if number is not None:
+            out.append(f"{number}. ")
+        if marking:
+            out.append("(")
+            out.append(marking)
+            out.append(") ")
+        out.append(text)
+        out.append("\n\n")
+    if signature:
+        out.append("\n".join(signature))
+        out.append("\n\n")
+    if out:
+        out[-1] = "\n"  # the text ends with one newline
+    return "".join(out)

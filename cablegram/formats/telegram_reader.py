@@ -8,7 +8,12 @@ from dataclasses import replace
 from functools import lru_cache
 
 from cablegram.errors import RuleError
-from cablegram.formats.clean import is_archive_note, is_page_marker, strip_pilcrow
+from cablegram.formats.clean import (
+    cleaned_tail,
+    is_archive_note,
+    is_page_marker,
+    strip_pilcrow,
+)
 from cablegram.formats.tags import is_tag_continuation, parse_tags
 from cablegram.formats.telegram_body import (
     _SENTENCE_END,
@@ -765,25 +770,13 @@ class TelegramReader:
         return tuple(out), signature
 
     def _cleaned(self, paragraphs: tuple[Paragraph, ...], signature: tuple[str, ...]) -> str:
-        # The parts, each followed by a blank line, joined once: a paragraph's
-        # text is copied once, into the result (speed, issue 2).
-        out: list[str] = ["\n".join(self.kept), "\n\n"] if self.kept else []
-        for p in paragraphs:
-            if p.number is not None:
-                out.append(f"{p.number}. ")
-            if p.marking:
-                out.append("(")
-                out.append(p.marking)
-                out.append(") ")
-            out.append(p.text)
-            out.append("\n\n")
-        if signature:
-            out.append("\n".join(signature))
-            out.append("\n\n")
-        if not out:
-            return "\n"
-        out[-1] = "\n"  # the text ends with one newline
-        return "".join(out)
+        # The head lines kept, then the paragraphs and signature as cleaned_tail
+        # writes them: the archive stores the head alone and rebuilds the rest so.
+        tail = cleaned_tail([(p.number, p.marking, p.text) for p in paragraphs], signature)
+        if not self.kept:
+            return tail or "\n"
+        head = "\n".join(self.kept)
+        return f"{head}\n\n{tail}" if tail else head + "\n"
 
 
 @lru_cache(maxsize=256)
