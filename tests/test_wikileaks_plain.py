@@ -1,6 +1,6 @@
 """The Cablegate page read without the HTML parser agrees with the parser.
 
-``wikileaks._plain_page_parts`` reads pages of the common shape (the table,
+``wikileaks._plain_page_read`` reads pages of the common shape (the table,
 ``<code><pre>`` blocks holding only ``<a>`` links and ``&#x000A;`` newlines)
 with string operations, for speed; for any other page it returns None and the
 HTML parser reads it. Whenever it answers, the answer must be the parser's.
@@ -16,7 +16,7 @@ from cablegram.formats.encoding import decode_bytes
 from cablegram.formats.wikileaks import (
     _page_read,
     _parsed_page_parts,
-    _plain_page_parts,
+    _plain_page_read,
     _snippet,
     _without_anchors,
     parse_wikileaks_html,
@@ -27,6 +27,12 @@ _TABLE = (
     "<td>\n<a href='/cable/2008/03/08PARIS460.html'>08PARIS460</a>\n</td>\n"
     "<td>\n<a href='/date/2008-03_0.html'>2008-03-13 17:05</a>\n</td>\n</tr>\n</table>\n"
 )
+
+
+def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
+    """The plain reading's cells and blocks, as the parser gives them."""
+    plain = _plain_page_read(snippet)
+    return None if plain is None else (plain[0], plain[1])
 
 
 def test_plain_reading_of_a_page_of_the_common_shape() -> None:

@@ -128,16 +128,11 @@ _ENTITY_NAMES = frozenset(k.rstrip(";") for k in html.entities.html5)
 _HTML_SPACE = " \t\n\f"
 
 
-def _plain_page_parts(snippet: str) -> tuple[dict[str, str], list[str]] | None:
-    """:func:`_page_read`'s cells and blocks for a page of the common shape, read
-    without an HTML parser; None for any other."""
-    plain = _plain_page_read(snippet)
-    return None if plain is None else (plain[0], plain[1])
-
-
 def _plain_page_read(snippet: str
                      ) -> tuple[dict[str, str], list[str], list[list[str]]] | None:
-    """:func:`_plain_page_parts` and the lines of each block (``block.split("\\n")``)."""
+    """:func:`_page_read` for a page of the common shape, read without an HTML
+    parser: the cells, the blocks and the lines of each (``block.split("\\n")``);
+    None for any other page."""
     m = _PLAIN_TABLE_RE.match(snippet)
     # An HTML parser turns CR into LF and drops NUL: leave those to one.
     if m is None or "\x00" in snippet or "\r" in snippet:
