@@ -146,17 +146,14 @@ def is_sipdis(line: str) -> bool:
 # --- The cleaned text of a telegram ------------------------------------------
 
 
-def cleaned_tail(paragraphs: Iterable[tuple[int | None, str | None, str]],
+def cleaned_text(head: Sequence[str], paragraphs: Iterable[tuple[int | None, str | None, str]],
                  signature: Sequence[str]) -> str:
-    """A telegram's cleaned text after its head lines: each paragraph (number,
-    marking, text) as ``1. (C) text``, then the signature, each followed by a blank
-    line but the last, which ends with one newline; '' when there is neither.
-
-    The telegram reader writes its cleaned text as the head, a blank line and
-    this; the archive keeps the head alone and rebuilds the rest with this
-    function from the record (archive.store.pack_cleaned).
+    """A telegram's cleaned text: its head lines, then each paragraph (number,
+    marking, text) as ``1. (C) text``, then the signature; a blank line after each
+    part but the last, which ends with one newline (``"\\n"`` for no part at all).
+    The parts are joined once: a paragraph's text is copied once (speed, issue 2).
     """
-    out: list[str] = []
+    out: list[str] = ["\n".join(head), "\n\n"] if head else []
     for number, marking, text in paragraphs:
         if number is not None:
             out.append(f"{number}. ")
@@ -169,6 +166,16 @@ def cleaned_tail(paragraphs: Iterable[tuple[int | None, str | None, str]],
     if signature:
         out.append("\n".join(signature))
         out.append("\n\n")
-    if out:
-        out[-1] = "\n"  # the text ends with one newline
+    if not out:
+        return "\n"
+    out[-1] = "\n"  # the text ends with one newline
     return "".join(out)
+
+
+def cleaned_tail(paragraphs: Iterable[tuple[int | None, str | None, str]],
+                 signature: Sequence[str]) -> str:
+    """:func:`cleaned_text` after its head: '' when there are neither paragraphs
+    nor signature. The archive keeps a telegram's head alone and rebuilds the rest
+    with this from the record (archive.store.pack_cleaned)."""
+    rows = list(paragraphs)
+    return cleaned_text((), rows, signature) if rows or signature else ""

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from cablegram.errors import RuleError
 from cablegram.formats.clean import (
-    cleaned_tail,
+    cleaned_text,
     is_archive_note,
     is_page_marker,
     strip_pilcrow,
@@ -770,13 +770,10 @@ class TelegramReader:
         return tuple(out), signature
 
     def _cleaned(self, paragraphs: tuple[Paragraph, ...], signature: tuple[str, ...]) -> str:
-        # The head lines kept, then the paragraphs and signature as cleaned_tail
-        # writes them: the archive stores the head alone and rebuilds the rest so.
-        tail = cleaned_tail([(p.number, p.marking, p.text) for p in paragraphs], signature)
-        if not self.kept:
-            return tail or "\n"
-        head = "\n".join(self.kept)
-        return f"{head}\n\n{tail}" if tail else head + "\n"
+        # As clean.cleaned_text writes it: the archive stores the head alone and
+        # rebuilds the rest with clean.cleaned_tail.
+        return cleaned_text(self.kept, [(p.number, p.marking, p.text) for p in paragraphs],
+                            signature)
 
 
 @lru_cache(maxsize=256)
